@@ -1,0 +1,63 @@
+// swift-tools-version:5.10
+// ManifoldBench: a reproducible research and benchmark harness for dimension reduction.
+// Module map and conventions: see DESIGN.md (kept beside the code as docs/DESIGN.md).
+import PackageDescription
+
+/// Release-mode flags for numeric code: unchecked arithmetic is not enabled,
+/// but cross-module optimisation lets generic helpers inline into hot loops.
+let optimised: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "ManifoldBench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mbench", targets: ["mbench"]),
+        .library(name: "Lab", targets: ["Lab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    ],
+    targets: [
+        // System-library shims (module maps only).
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+
+        // Swift modules, in dependency order.
+        .target(name: "Linalg", dependencies: ["CBLAS"], swiftSettings: optimised),
+        .target(name: "Datasets", dependencies: [
+            "Linalg", "CZlib",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: optimised),
+        .target(name: "Neighbors", dependencies: ["Linalg"], swiftSettings: optimised),
+        .target(name: "Embedding", dependencies: ["Linalg", "Neighbors", "CFFTW"], swiftSettings: optimised),
+        .target(name: "Clustering", dependencies: ["Linalg"], swiftSettings: optimised),
+        .target(name: "Quality", dependencies: ["Linalg", "Neighbors"], swiftSettings: optimised),
+        .target(name: "Plot", dependencies: ["CPNG", "CFreeType"], swiftSettings: optimised),
+        .target(name: "Lab", dependencies: [
+            "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: optimised),
+        .executableTarget(name: "mbench", dependencies: [
+            "Lab",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimised),
+
+        // Tests mirror Sources/.
+        .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Linalg"]),
+        .testTarget(name: "NeighborsTests", dependencies: ["Neighbors", "Linalg"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Neighbors", "Linalg"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "Linalg"]),
+        .testTarget(name: "QualityTests", dependencies: ["Quality", "Linalg"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Linalg", "Datasets", "Embedding"]),
+    ]
+)

@@ -1,0 +1,132 @@
+import CBLAS
+
+/// Thin wrappers over OpenBLAS / LAPACKE for the dense linear algebra the
+/// algorithms need. OpenBLAS is pinned to one thread: the project parallelises
+/// itself with fixed chunks (see `Parallel`), which keeps results independent
+/// of the thread count.
+public enum BLAS {
+    private static let configured: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    /// Makes sure OpenBLAS runs single-threaded; every wrapper calls this first.
+    @inlinable
+    public static func ensureConfigured() { _ = configuredFlag }
+    @usableFromInline static var configuredFlag: Bool { configured }
+
+    /// C ← alpha · op(A) · op(B) + beta · C for row-major `Float` matrices.
+    /// op(X) is X or Xᵀ. Shapes: op(A) m × k, op(B) k × n, C m × n.
+    public static func gemm(_ a: Matrix, transposeA: Bool = false,
+                            _ b: Matrix, transposeB: Bool = false,
+                            alpha: Float = 1, beta: Float = 0, into c: inout Matrix) throws {
+        ensureConfigured()
+        let m = transposeA ? a.cols : a.rows
+        let k = transposeA ? a.rows : a.cols
+        let kb = transposeB ? b.cols : b.rows
+        let n = transposeB ? b.rows : b.cols
+        guard k == kb, c.rows == m, c.cols == n else {
+            throw LinalgError.shapeMismatch("gemm: op(A) is \(m)×\(k), op(B) is \(kb)×\(n), C is \(c.rows)×\(c.cols)")
+        }
+        if m == 0 || n == 0 { return }
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    cblas_sgemm(CblasRowMajor,
+                                transposeA ? CblasTrans : CblasNoTrans,
+                                transposeB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(n), Int32(k), alpha,
+                                pa.baseAddress, Int32(max(a.cols, 1)),
+                                pb.baseAddress, Int32(max(b.cols, 1)),
+                                beta, pc.baseAddress, Int32(max(n, 1)))
+                }
+            }
+        }
+    }
+
+    /// Returns op(A) · op(B).
+    public static func multiply(_ a: Matrix, transposeA: Bool = false,
+                                _ b: Matrix, transposeB: Bool = false) throws -> Matrix {
+        var c = Matrix(rows: transposeA ? a.cols : a.rows, cols: transposeB ? b.rows : b.cols)
+        try gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: &c)
+        return c
+    }
+
+    /// Raw single-precision GEMM on row-major buffers (for tiled kernels):
+    /// C[m×n] ← alpha · A[m×k] · op(B) + beta · C, with op(B) = Bᵀ when `transposeB`
+    /// (B stored n × k) or B (stored k × n). Leading dimensions are the row strides.
+    @inlinable
+    public static func sgemm(m: Int, n: Int, k: Int, alpha: Float = 1,
+                             a: UnsafePointer<Float>, lda: Int,
+                             b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
+                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        ensureConfigured()
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                    beta, c, Int32(ldc))
+    }
+
+    /// Gram matrix AᵀA (d × d, both triangles filled) of an n × d block in single
+    /// precision; `syrk` does half the work of a general product.
+    public static func gram(_ a: UnsafePointer<Float>, rows n: Int, cols d: Int,
+                            into c: UnsafeMutablePointer<Float>) {
+        ensureConfigured()
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1, a, Int32(d), 0, c, Int32(d))
+        for i in 0..<d {
+            for j in 0..<i { c[i * d + j] = c[j * d + i] }
+        }
+    }
+}
+
+/// Eigen-decomposition of a symmetric matrix (LAPACK `dsyevr`).
+public struct SymmetricEigen: Sendable {
+    /// Eigenvalues, in descending order.
+    public let values: [Double]
+    /// Eigenvectors as rows: `vectors[r * n ..< (r + 1) * n]` belongs to `values[r]`.
+    /// Each is normalised to unit length, with its largest-magnitude entry made positive
+    /// so that the sign is deterministic.
+    public let vectors: [Double]
+    /// Order of the decomposed matrix.
+    public let n: Int
+
+    /// Decomposes the symmetric n × n matrix `a` (row-major; only the upper triangle is read)
+    /// and keeps the `count` largest eigenpairs (all of them if `count` is nil).
+    public init(symmetric a: [Double], n: Int, largest count: Int? = nil) throws {
+        BLAS.ensureConfigured()
+        guard a.count == n * n else {
+            throw LinalgError.shapeMismatch("eigen: expected \(n)×\(n) values, got \(a.count)")
+        }
+        let want = min(count ?? n, n)
+        guard want >= 0 else { throw LinalgError.invalidArgument("eigen: count must be non-negative") }
+        self.n = n
+        if n == 0 || want == 0 { values = []; vectors = []; return }
+        var work = a
+        var found: Int32 = 0
+        var w = [Double](repeating: 0, count: n)
+        var z = [Double](repeating: 0, count: n * want)
+        var support = [Int32](repeating: 0, count: 2 * want)
+        let info: Int32 = work.withUnsafeMutableBufferPointer { pa in
+            // LAPACK 'I' range: indices il..iu of the ascending eigenvalues (1-based).
+            LAPACKE_dsyevr(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")),
+                           Int8(UInt8(ascii: want == n ? "A" : "I")), Int8(UInt8(ascii: "U")),
+                           Int32(n), pa.baseAddress, Int32(n), 0, 0,
+                           Int32(n - want + 1), Int32(n), 0, &found, &w, &z, Int32(want), &support)
+        }
+        guard info == 0 else { throw LinalgError.lapackFailure(routine: "dsyevr", info: info) }
+        let m = Int(found)
+        var vals: [Double] = []
+        var vecs: [Double] = []
+        vals.reserveCapacity(m)
+        vecs.reserveCapacity(m * n)
+        for r in stride(from: m - 1, through: 0, by: -1) {  // descending
+            vals.append(w[r])
+            var v = (0..<n).map { z[$0 * want + r] }
+            var big = 0
+            for i in 1..<n where abs(v[i]) > abs(v[big]) + 1e-12 { big = i }
+            if v[big] < 0 { v = v.map { -$0 } }
+            vecs.append(contentsOf: v)
+        }
+        values = vals
+        vectors = vecs
+    }
+}

@@ -1,0 +1,86 @@
+import Dispatch
+import Foundation
+
+/// Parallel loops whose results do not depend on the number of threads.
+///
+/// Work over `0 ..< count` is cut into chunks of a size chosen from the problem
+/// (never from the core count). Each chunk is processed by exactly one thread,
+/// and anything reduced across chunks is combined in chunk order by the caller
+/// (use `mapChunks`). So 1 thread and 8 threads give bit-identical results.
+public enum Parallel {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var configuredThreads: Int = {
+        if let text = ProcessInfo.processInfo.environment["MBENCH_THREADS"], let n = Int(text), n > 0 {
+            return n
+        }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }()
+
+    /// Number of worker threads used by `forEachChunk` / `mapChunks`
+    /// (default: `MBENCH_THREADS` if set, else the number of active cores).
+    public static var threadCount: Int {
+        get { lock.lock(); defer { lock.unlock() }; return configuredThreads }
+        set { lock.lock(); configuredThreads = max(1, newValue); lock.unlock() }
+    }
+
+    /// Number of chunks of `chunkSize` needed to cover `count` items.
+    @inlinable
+    public static func chunkCount(count: Int, chunkSize: Int) -> Int {
+        precondition(chunkSize > 0, "chunkSize must be positive")
+        return (count + chunkSize - 1) / chunkSize
+    }
+
+    /// Calls `body(chunkIndex, range)` once for every chunk of `0 ..< count`,
+    /// spread over `threadCount` threads. Chunks may run in any order and
+    /// concurrently, so `body` must only write to memory owned by its chunk.
+    public static func forEachChunk(count: Int, chunkSize: Int, _ body: (Int, Range<Int>) -> Void) {
+        let chunks = chunkCount(count: count, chunkSize: chunkSize)
+        if chunks == 0 { return }
+        let workers = min(threadCount, chunks)
+        if workers <= 1 {
+            for c in 0..<chunks { body(c, c * chunkSize ..< min(count, (c + 1) * chunkSize)) }
+            return
+        }
+        let next = ChunkCounter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let c = next.take()
+                if c >= chunks { break }
+                body(c, c * chunkSize ..< min(count, (c + 1) * chunkSize))
+            }
+        }
+    }
+
+    /// Computes one value per chunk in parallel and returns them in chunk order,
+    /// ready for an order-fixed reduction.
+    public static func mapChunks<T>(count: Int, chunkSize: Int, _ body: (Int, Range<Int>) -> T) -> [T] {
+        let chunks = chunkCount(count: count, chunkSize: chunkSize)
+        var results = [T?](repeating: nil, count: chunks)
+        results.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress
+            forEachChunk(count: count, chunkSize: chunkSize) { c, range in
+                (base! + c).pointee = body(c, range)
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// A chunk size that gives about `targetChunks` chunks, at least `minimum` items each.
+    /// Depends only on `count`, so the chunking is the same on every machine.
+    @inlinable
+    public static func chunkSize(for count: Int, targetChunks: Int = 64, minimum: Int = 16) -> Int {
+        max(minimum, (count + targetChunks - 1) / max(targetChunks, 1))
+    }
+}
+
+/// Hands out chunk indices to worker threads.
+private final class ChunkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        let v = value
+        value += 1
+        return v
+    }
+}
