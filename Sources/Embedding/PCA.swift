@@ -1,0 +1,191 @@
+import CBLAS
+import Linalg
+
+/// Principal component analysis.
+///
+/// Two solvers, chosen by `solver` (default `auto`):
+/// - `covariance`: the d × d covariance accumulated in chunks of rows through
+///   single-precision BLAS (each chunk's Gram matrix added in `Double`, in chunk
+///   order), then the largest eigenpairs by LAPACK `dsyevr`. O(n d²); best when
+///   d is moderate (auto picks it for d ≤ 2 000).
+/// - `randomized`: Halko–Martinsson–Tropp randomized range finder with power
+///   iterations, for wide data. O(n d c).
+///
+/// Component signs are fixed (largest-magnitude loading positive), so the
+/// output is deterministic. Parameters and defaults:
+/// `n_components` 2, `solver` auto | covariance | randomized, `whiten` false,
+/// `power_iterations` 4 and `oversamples` 10 (randomized only).
+public struct PCA: EmbeddingAlgorithm {
+    public static let name = "pca"
+    public static let parameterDocs: [ParameterDoc] = [
+        ParameterDoc("n_components", "2", "number of principal components kept"),
+        ParameterDoc("solver", "auto", "auto | covariance | randomized"),
+        ParameterDoc("whiten", "false", "scale each component to unit variance"),
+        ParameterDoc("power_iterations", "4", "power iterations of the randomized solver"),
+        ParameterDoc("oversamples", "10", "extra random directions of the randomized solver"),
+    ]
+
+    public var nComponents: Int
+    public var solver: String
+    public var whiten: Bool
+    public var powerIterations: Int
+    public var oversamples: Int
+
+    public init(nComponents: Int = 2, solver: String = "auto", whiten: Bool = false,
+                powerIterations: Int = 4, oversamples: Int = 10) {
+        self.nComponents = nComponents
+        self.solver = solver
+        self.whiten = whiten
+        self.powerIterations = powerIterations
+        self.oversamples = oversamples
+    }
+
+    public init(parameters: Parameters) throws {
+        let r = try ParameterReader(algorithm: PCA.name, parameters: parameters, docs: PCA.parameterDocs)
+        self.init(nComponents: try r.int("n_components", default: 2, range: 1...100_000),
+                  solver: try r.choice("solver", default: "auto", among: ["auto", "covariance", "randomized"]),
+                  whiten: try r.flag("whiten", default: false),
+                  powerIterations: try r.int("power_iterations", default: 4, range: 0...50),
+                  oversamples: try r.int("oversamples", default: 10, range: 0...1000))
+    }
+
+    public func fit(_ data: Matrix, labels: [Int]?, seed: UInt64, progress: ProgressHandler?) throws -> EmbeddingResult {
+        var timer = PhaseTimer()
+        let model = try timer.measure("fit") { try fitModel(data, seed: seed) }
+        let embedding = try timer.measure("transform") { try model.transform(data) }
+        var diagnostics: [String: Double] = ["total_variance": model.totalVariance]
+        for (i, ratio) in model.explainedVarianceRatio.enumerated() {
+            diagnostics["explained_variance_ratio_\(i + 1)"] = ratio
+        }
+        diagnostics["explained_variance_ratio_sum"] = model.explainedVarianceRatio.reduce(0, +)
+        return EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics,
+                               series: ["explained_variance": model.explainedVariance])
+    }
+
+    /// Fits the principal axes of the n × d `data`.
+    public func fitModel(_ data: Matrix, seed: UInt64) throws -> PCAModel {
+        let n = data.rows, d = data.cols
+        guard n >= 2, d >= 1 else {
+            throw EmbeddingError.invalidInput("PCA needs at least 2 points with at least 1 feature, got \(n) × \(d)")
+        }
+        guard nComponents <= min(n, d) else {
+            throw EmbeddingError.invalidParameter(algorithm: PCA.name, name: "n_components", value: String(nComponents),
+                                                  allowed: "at most min(n, d) = \(min(n, d))")
+        }
+        if let bad = data.firstNonFinite() {
+            throw EmbeddingError.invalidInput("PCA input has a non-finite value (\(bad.value)) at row \(bad.row), column \(bad.col)")
+        }
+        let mean = data.columnMeans()
+        let useRandomized = solver == "randomized" || (solver == "auto" && d > 2_000 && nComponents < d / 4)
+        if useRandomized {
+            return try RandomizedPCASolver(nComponents: nComponents, powerIterations: powerIterations,
+                                           oversamples: oversamples).fit(data, mean: mean, seed: seed, whiten: whiten)
+        }
+        let covariance = CovarianceAccumulator.covariance(of: data, mean: mean)
+        let eigen = try SymmetricEigen(symmetric: covariance.values, n: d, largest: nComponents)
+        return PCAModel(mean: mean, components: eigen.vectors, nComponents: nComponents,
+                        explainedVariance: eigen.values.map { max($0, 0) },
+                        totalVariance: covariance.trace, whiten: whiten)
+    }
+}
+
+/// A fitted PCA: the mean and the principal axes, able to project new data.
+public struct PCAModel: Sendable {
+    /// Column means of the training data (d).
+    public let mean: [Double]
+    /// Principal axes as rows, c × d, unit length, descending variance.
+    public let components: [Double]
+    /// Number of components c.
+    public let nComponents: Int
+    /// Variance along each axis (c), with the n − 1 denominator as scikit-learn.
+    public let explainedVariance: [Double]
+    /// Total variance of the data (trace of the covariance).
+    public let totalVariance: Double
+    /// Whether `transform` scales each component to unit variance.
+    public let whiten: Bool
+
+    /// Fraction of the total variance along each axis.
+    public var explainedVarianceRatio: [Double] {
+        explainedVariance.map { totalVariance > 0 ? $0 / totalVariance : 0 }
+    }
+
+    /// Projects the m × d `data` onto the axes: (data − mean) · componentsᵀ, m × c.
+    public func transform(_ data: Matrix) throws -> Matrix {
+        let d = mean.count, c = nComponents
+        guard data.cols == d else {
+            throw EmbeddingError.invalidInput("PCA model expects \(d) features, got \(data.cols)")
+        }
+        var axes = [Float](repeating: 0, count: c * d)
+        for k in 0..<c {
+            let scale = whiten ? 1 / max(explainedVariance[k], 1e-300).squareRoot() : 1
+            for j in 0..<d { axes[k * d + j] = Float(components[k * d + j] * scale) }
+        }
+        let meanF = mean.map { Float($0) }
+        var out = Matrix(rows: data.rows, cols: c)
+        let chunk = 2_048
+        data.storage.withUnsafeBufferPointer { x in
+            axes.withUnsafeBufferPointer { v in
+                out.storage.withUnsafeMutableBufferPointer { y in
+                    let px = x.baseAddress!, pv = v.baseAddress!, py = y.baseAddress!
+                    Parallel.forEachChunk(count: data.rows, chunkSize: chunk) { _, range in
+                        var block = [Float](repeating: 0, count: range.count * d)
+                        block.withUnsafeMutableBufferPointer { b in
+                            CenteredBlock.fill(b.baseAddress!, from: px, rows: range, d: d, mean: meanF)
+                            BLAS.sgemm(m: range.count, n: c, k: d, a: b.baseAddress!, lda: d,
+                                       b: pv, ldb: d, transposeB: true, c: py + range.lowerBound * c, ldc: c)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Copies rows of a matrix minus the column mean into a contiguous block.
+enum CenteredBlock {
+    static func fill(_ block: UnsafeMutablePointer<Float>, from x: UnsafePointer<Float>, rows: Range<Int>,
+                     d: Int, mean: [Float]) {
+        mean.withUnsafeBufferPointer { m in
+            for (r, i) in rows.enumerated() {
+                let src = x + i * d, dst = block + r * d
+                for j in 0..<d { dst[j] = src[j] - m[j] }
+            }
+        }
+    }
+}
+
+/// The covariance of a matrix, accumulated chunk by chunk.
+enum CovarianceAccumulator {
+    /// Rows per chunk: fixed, so the summation order never depends on the thread count.
+    static let rowsPerChunk = 4_096
+
+    /// Covariance (d × d, row-major, n − 1 denominator) and its trace.
+    static func covariance(of data: Matrix, mean: [Double]) -> (values: [Double], trace: Double) {
+        let n = data.rows, d = data.cols
+        let meanF = mean.map { Float($0) }
+        let partials: [[Float]] = data.storage.withUnsafeBufferPointer { x in
+            let px = x.baseAddress!
+            return Parallel.mapChunks(count: n, chunkSize: rowsPerChunk) { _, range -> [Float] in
+                var block = [Float](repeating: 0, count: range.count * d)
+                var gram = [Float](repeating: 0, count: d * d)
+                block.withUnsafeMutableBufferPointer { b in
+                    CenteredBlock.fill(b.baseAddress!, from: px, rows: range, d: d, mean: meanF)
+                    gram.withUnsafeMutableBufferPointer { g in
+                        BLAS.gram(b.baseAddress!, rows: range.count, cols: d, into: g.baseAddress!)
+                    }
+                }
+                return gram
+            }
+        }
+        var total = [Double](repeating: 0, count: d * d)
+        for part in partials {
+            for k in 0..<(d * d) { total[k] += Double(part[k]) }
+        }
+        let scale = 1 / Double(n - 1)
+        var trace = 0.0
+        for k in 0..<(d * d) { total[k] *= scale }
+        for j in 0..<d { trace += total[j * d + j] }
+        return (total, trace)
+    }
+}
