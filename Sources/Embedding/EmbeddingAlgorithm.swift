@@ -150,3 +150,22 @@ public struct ParameterReader {
     /// Raw access, for parameters that accept several forms (for example learning_rate: auto | number).
     public func raw(_ name: String) -> ParameterValue? { parameters[name] }
 }
+
+extension ParameterValue: Codable {
+    /// Encodes as a bare JSON number, string or boolean.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let b = try? container.decode(Bool.self) { self = .flag(b); return }
+        if let x = try? container.decode(Double.self) { self = .number(x); return }
+        self = .text(try container.decode(String.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let x): try container.encode(x)
+        case .text(let s): try container.encode(s)
+        case .flag(let b): try container.encode(b)
+        }
+    }
+}

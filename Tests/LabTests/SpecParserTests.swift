@@ -1,0 +1,80 @@
+import XCTest
+@testable import Lab
+@testable import Embedding
+
+final class SpecParserTests: XCTestCase {
+    let valid = """
+    name: demo
+    description: a test
+    seeds: [1, 2]
+    datasets:
+      - name: blobs
+        n: [100, 200]
+        options: {dimension: 5}
+    algorithms:
+      - name: pca
+        params:
+          n_components: [2, 3]
+    """
+
+    func testValidSpecParses() throws {
+        let spec = try SpecParser.parse(yaml: valid, file: "demo.yaml")
+        XCTAssertEqual(spec.name, "demo")
+        XCTAssertEqual(spec.seeds, [1, 2])
+        XCTAssertEqual(spec.datasets[0].sizes, [100, 200])
+        XCTAssertEqual(spec.datasets[0].options.first?.values, [5])
+        XCTAssertEqual(spec.algorithms[0].parameters.first?.values, [.number(2), .number(3)])
+        XCTAssertEqual(spec.sourceHash.count, 64)
+    }
+
+    private func expectError(_ yaml: String, line: Int, column: Int, containing text: String,
+                             file: StaticString = #filePath, sourceLine: UInt = #line) {
+        XCTAssertThrowsError(try SpecParser.parse(yaml: yaml, file: "x.yaml"), file: file, line: sourceLine) { error in
+            guard let e = error as? SpecError else { return XCTFail("not a SpecError: \(error)", file: file, line: sourceLine) }
+            XCTAssertEqual(e.file, "x.yaml", file: file, line: sourceLine)
+            XCTAssertEqual(e.line, line, "\(e)", file: file, line: sourceLine)
+            XCTAssertEqual(e.column, column, "\(e)", file: file, line: sourceLine)
+            XCTAssertTrue(e.message.contains(text), "\(e)", file: file, line: sourceLine)
+            XCTAssertTrue(e.description.hasPrefix("x.yaml:\(line):\(column): "), file: file, line: sourceLine)
+        }
+    }
+
+    func testMisspeltTopLevelKeyNamesFileLineColumn() {
+        expectError(valid.replacingOccurrences(of: "seeds:", with: "sedes:"), line: 3, column: 1, containing: "unknown key 'sedes'")
+    }
+
+    func testMisspeltNestedKeyListsAllowedKeys() {
+        let yaml = valid.replacingOccurrences(of: "    n: [100, 200]", with: "    size: [100, 200]")
+        expectError(yaml, line: 6, column: 5, containing: "allowed: name, label, n")
+    }
+
+    func testUnknownParameter() {
+        let yaml = valid.replacingOccurrences(of: "n_components:", with: "n_component:")
+        expectError(yaml, line: 11, column: 7, containing: "unknown parameter 'n_component' for pca")
+    }
+
+    func testOutOfRangeParameterPointsAtTheValue() {
+        let yaml = valid.replacingOccurrences(of: "n_components: [2, 3]", with: "n_components: [2, 0]")
+        expectError(yaml, line: 11, column: 25, containing: "n_components")
+    }
+
+    func testWrongTypeAndNegativeN() {
+        expectError(valid.replacingOccurrences(of: "n: [100, 200]", with: "n: [100, -5]"),
+                    line: 6, column: 14, containing: "out of range")
+        expectError(valid.replacingOccurrences(of: "n: [100, 200]", with: "n: many"),
+                    line: 6, column: 8, containing: "positive point count")
+    }
+
+    func testUnknownDatasetAndAlgorithm() {
+        expectError(valid.replacingOccurrences(of: "name: blobs", with: "name: blobz"), line: 5, column: 11, containing: "unknown data set 'blobz'")
+        expectError(valid.replacingOccurrences(of: "name: pca", with: "name: tsen"), line: 9, column: 11, containing: "unknown algorithm 'tsen'")
+    }
+
+    func testMalformedYAML() {
+        expectError("name: [unclosed\ndatasets: []\n", line: 2, column: 9, containing: "malformed YAML")
+    }
+
+    func testMissingSections() {
+        expectError("name: x\n", line: 1, column: 1, containing: "missing key 'datasets'")
+    }
+}
