@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lab
 
 /// `mbench`: the ManifoldBench command line.
 ///
@@ -9,9 +10,57 @@ struct MBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mbench",
         abstract: "Reproducible experiments and benchmarks for dimension reduction (PCA, t-SNE, UMAP).",
-        version: "0.1.0",
+        version: Provenance.toolVersion,
         subcommands: [
             // Each subcommand lives in its own file: <Name>Command.swift.
+            RunCommand.self, ValidateCommand.self, ListCommand.self, EmbedCommand.self,
         ]
     )
+
+    /// Runs the command, mapping errors to the documented exit codes.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as SpecError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(ExitStatus.usage)
+        } catch let error as UsageError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            Foundation.exit(ExitStatus.usage)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)  // --help, --version
+            }
+            if code == .validationFailure || error is CleanExit {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usage)
+            }
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(ExitStatus.failure)
+        }
+    }
+}
+
+/// The process exit statuses of `mbench`.
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let failure: Int32 = 1
+    static let usage: Int32 = 2
+}
+
+/// Options shared by commands that run algorithms.
+struct ThreadOptions: ParsableArguments {
+    @Option(name: .long, help: "Worker threads (results do not depend on it). Default: MBENCH_THREADS or all cores.")
+    var threads: Int?
+
+    func apply() throws {
+        if let threads {
+            guard threads >= 1 else { throw UsageError(message: "--threads must be at least 1, got \(threads)") }
+            Lab.setThreadCount(threads)
+        }
+    }
 }

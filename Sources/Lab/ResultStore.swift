@@ -1,0 +1,85 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The results of one experiment on disk: `<root>/<experiment>/results/<task id>.json`
+/// beside `<task id>.npy` (the embedding) and optional label/series files.
+///
+/// Every file is written to a temporary name in the same folder and renamed
+/// into place, and the record is written last: a record on disk means its
+/// task is complete, so a killed run loses nothing finished and never leaves
+/// a file that looks complete but is not.
+public struct ResultStore: Sendable {
+    /// `<root>/<experiment>`.
+    public let experimentDirectory: URL
+    /// `<root>/<experiment>/results`.
+    public let resultsDirectory: URL
+
+    public init(root: URL, experiment: String) {
+        experimentDirectory = root.appendingPathComponent(experiment, isDirectory: true)
+        resultsDirectory = experimentDirectory.appendingPathComponent("results", isDirectory: true)
+    }
+
+    /// Creates the folders if needed.
+    public func prepare() throws {
+        do {
+            try FileManager.default.createDirectory(at: resultsDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw LabError.io("cannot create results folder \(resultsDirectory.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// URL of a file in the results folder.
+    public func url(_ name: String) -> URL { resultsDirectory.appendingPathComponent(name) }
+
+    /// The record of a task, if the task is complete (record and embedding present and readable).
+    public func record(for taskID: String) -> RunRecord? {
+        guard let data = FileManager.default.contents(atPath: url("\(taskID).json").path),
+              let record = try? JSONDecoder().decode(RunRecord.self, from: data),
+              FileManager.default.fileExists(atPath: url(record.embeddingFile).path) else { return nil }
+        return record
+    }
+
+    /// All complete records in the store, sorted by task id.
+    public func allRecords() -> [RunRecord] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: resultsDirectory.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted()
+            .compactMap { record(for: String($0.dropLast(5))) }
+    }
+
+    /// Writes the record atomically (after its data files).
+    public func write(_ record: RunRecord) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let bytes: Data
+        do { bytes = try encoder.encode(record) } catch {
+            throw LabError.io("cannot encode record \(record.task.id): \(error)")
+        }
+        try ResultStore.writeAtomically(bytes, to: url("\(record.task.id).json"))
+    }
+
+    /// Writes `bytes` to `url` through a temporary file in the same folder and a rename.
+    public static func writeAtomically(_ bytes: Data, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".partial-\(UUID().uuidString)-\(url.lastPathComponent)")
+        do {
+            try bytes.write(to: temporary)
+            // rename(2) replaces the target atomically: readers see the old file or the new one.
+            guard rename(temporary.path, url.path) == 0 else {
+                throw LabError.io("cannot rename into \(url.path): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw LabError.io("cannot write \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Removes temporary files left by an interrupted run.
+    public func removeLeftovers() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: resultsDirectory.path)) ?? []
+        for name in names where name.hasPrefix(".partial-") {
+            try? FileManager.default.removeItem(at: url(name))
+        }
+    }
+}

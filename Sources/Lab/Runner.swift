@@ -1,0 +1,180 @@
+import Embedding
+import Foundation
+import Linalg
+
+/// How `Runner` runs an experiment.
+public struct RunOptions: Sendable {
+    /// Folder holding one sub-folder per experiment (default `Figures`).
+    public var resultsRoot: URL
+    /// Recompute tasks that already have results.
+    public var force: Bool
+    /// Run only shard `index` of `count` (0-based), for splitting a sweep across machines.
+    public var shard: (index: Int, count: Int)?
+    /// Draw the spec's figures after the tasks.
+    public var drawFigures: Bool
+
+    public init(resultsRoot: URL = URL(fileURLWithPath: "Figures"), force: Bool = false,
+                shard: (index: Int, count: Int)? = nil, drawFigures: Bool = true) {
+        self.resultsRoot = resultsRoot
+        self.force = force
+        self.shard = shard
+        self.drawFigures = drawFigures
+    }
+}
+
+/// What a run did.
+public struct RunSummary: Sendable {
+    public var experiment: String
+    /// Tasks computed in this run.
+    public var computed: Int
+    /// Tasks whose stored results were reused.
+    public var reused: Int
+    /// Tasks that failed, with their messages.
+    public var failures: [(task: String, message: String)]
+    /// Figure files written.
+    public var figures: [URL]
+}
+
+/// Runs the tasks of an experiment that have no stored result yet, then draws its figures.
+///
+/// It wires modules together and computes nothing itself: data from `Datasets`,
+/// embeddings from `Embedding`, measurements from `Quality`, storage in `ResultStore`.
+public struct Runner {
+    public let options: RunOptions
+    /// Receives one line per event (task started / finished / reused / failed).
+    public let log: (String) -> Void
+
+    public init(options: RunOptions, log: @escaping (String) -> Void = { print($0) }) {
+        self.options = options
+        self.log = log
+    }
+
+    /// Runs `spec`; throws only for problems that stop the whole run (e.g. an unwritable folder).
+    public func run(_ spec: ExperimentSpec) throws -> RunSummary {
+        let plan = Plan(spec: spec)
+        let store = ResultStore(root: options.resultsRoot, experiment: spec.name)
+        try store.prepare()
+        store.removeLeftovers()
+        let tasks = options.shard.map { plan.shard($0.index, of: $0.count) } ?? plan.tasks
+        var summary = RunSummary(experiment: spec.name, computed: 0, reused: 0, failures: [], figures: [])
+        var loaded: (key: DatasetSelection, seed: UInt64, data: PreparedData)?
+        for (position, task) in tasks.enumerated() {
+            let tag = "[\(spec.name) \(position + 1)/\(tasks.count)] \(task.summary)"
+            if !options.force, let existing = store.record(for: task.id),
+               Set(spec.metrics).isSubset(of: Set(existing.metrics.map(\.name))) {
+                summary.reused += 1
+                log("\(tag): done before, reused")
+                continue
+            }
+            do {
+                MachineFacts.resetPeakRSS()
+                var timer = PhaseTimer()
+                let data: PreparedData
+                if let cached = loaded, cached.key == task.dataset, cached.seed == task.seed {
+                    data = cached.data
+                } else {
+                    loaded = nil  // free the previous data set before loading the next
+                    data = try timer.measure("load_data") { try DataPreparation.prepare(task.dataset, seed: task.seed) }
+                    loaded = (task.dataset, task.seed, data)
+                }
+                let record = try TaskExecution(task: task, spec: spec, store: store, data: data, timer: timer).run()
+                summary.computed += 1
+                let metrics = record.metrics.map { "\($0.name)=\(String(format: "%.4f", $0.value))" }.joined(separator: " ")
+                log("\(tag): \(String(format: "%.2f", record.fitWallSeconds)) s \(metrics)")
+                for warning in record.warnings { log("  warning: \(warning)") }
+            } catch {
+                summary.failures.append((task.summary, "\(error)"))
+                log("\(tag): FAILED: \(error)")
+            }
+        }
+        let records = store.allRecords()
+        try Summary.write(spec: spec, records: records, to: store.experimentDirectory.appendingPathComponent("summary.md"))
+        if options.drawFigures && options.shard == nil {
+            summary.figures = try FigureDrawing.draw(spec: spec, records: records, store: store, log: log)
+        }
+        return summary
+    }
+}
+
+/// Runs one task: fit, measure, store.
+struct TaskExecution {
+    let task: ExperimentTask
+    let spec: ExperimentSpec
+    let store: ResultStore
+    let data: PreparedData
+    var timer: PhaseTimer
+
+    func run() throws -> RunRecord {
+        var timer = self.timer
+        let algorithm = try Catalog.makeAlgorithm(task.algorithm, parameters: task.parameters)
+        let start = (Clock.wallSeconds(), Clock.processCPUSeconds())
+        let result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: nil)
+        let fitWall = Clock.wallSeconds() - start.0
+        let fitCPU = Clock.processCPUSeconds() - start.1
+        timer.append(result.phases)
+        if let bad = result.embedding.firstNonFinite() {
+            throw LabError.taskFailed(task: task.summary,
+                                      message: "embedding has a non-finite value at row \(bad.row); not stored")
+        }
+        let metrics = try timer.measure("metrics") {
+            try MetricBridge.evaluate(spec.metrics, data: data.matrix, embedding: result.embedding,
+                                      labels: data.labels, seed: task.seed)
+        }
+        let peak = Clock.peakRSSBytes()
+        let embeddingFile = "\(task.id).npy"
+        let embeddingHash = try ArrayFiles.write(result.embedding, to: store.url(embeddingFile))
+        var labelsFile: String?
+        if let labels = data.labels {
+            labelsFile = "\(task.id).labels.npy"
+            _ = try ArrayFiles.write(labels: labels, to: store.url(labelsFile!))
+        }
+        var coordinateFile: String?
+        if let coordinate = data.coordinate {
+            coordinateFile = "\(task.id).coordinate.npy"
+            _ = try ArrayFiles.write(try Matrix(rows: coordinate.count, cols: 1, storage: coordinate),
+                                     to: store.url(coordinateFile!))
+        }
+        var seriesFiles: [String: String] = [:]
+        for (name, values) in result.series.sorted(by: { $0.key < $1.key }) {
+            let file = "\(task.id).\(name).npy"
+            _ = try ArrayFiles.write(try Matrix(rows: values.count, cols: 1, storage: values.map { Float($0) }),
+                                     to: store.url(file))
+            seriesFiles[name] = file
+        }
+        let record = RunRecord(
+            experiment: spec.name, task: task,
+            provenance: .current(specHash: spec.sourceHash, dataChecksum: data.checksum),
+            dataRows: data.matrix.rows, dataCols: data.matrix.cols, phases: timer.phases,
+            fitWallSeconds: fitWall, fitCPUSeconds: fitCPU, peakRSSBytes: peak,
+            diagnostics: result.diagnostics, metrics: metrics, warnings: data.warnings + result.warnings,
+            embeddingFile: embeddingFile, embeddingSHA256: embeddingHash, labelsFile: labelsFile,
+            coordinateFile: coordinateFile, seriesFiles: seriesFiles)
+        try store.write(record)
+        return record
+    }
+}
+
+/// Data ready for an algorithm: loaded, subsampled, scaled and optionally PCA-reduced.
+struct PreparedData {
+    var matrix: Matrix
+    var labels: [Int]?
+    var coordinate: [Float]?
+    var checksum: String
+    var warnings: [String]
+}
+
+/// Loads a data selection and applies its preprocessing.
+enum DataPreparation {
+    static func prepare(_ selection: DatasetSelection, seed: UInt64) throws -> PreparedData {
+        var prepared = try DatasetBridge.load(selection, seed: seed)
+        if let m = selection.pca {
+            if m >= prepared.matrix.cols {
+                prepared.warnings.append("pca: \(m) ≥ \(prepared.matrix.cols) features; pre-reduction skipped")
+            } else {
+                let model = try PCA(nComponents: m).fitModel(prepared.matrix, seed: seed)
+                prepared.matrix = try model.transform(prepared.matrix)
+            }
+        }
+        return prepared
+    }
+}
