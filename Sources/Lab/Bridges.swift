@@ -1,42 +1,72 @@
-/// Connects `Lab` to the data-set and metric modules. (Filled in as those modules land.)
-enum DatasetBridge {
-    static var names: [String] { ["blobs"] }
-    static func options(for name: String) -> [String] { ["dimension", "centers", "spread"] }
-}
-
-enum MetricBridge {
-    static var names: [String] { [] }
-    static func problem(_ name: String) -> String? { "metrics are not available yet" }
-}
-
+import Crypto
+import Datasets
 import Foundation
 import Linalg
 
-extension DatasetBridge {
+/// Connects `Lab` to the `Datasets` module: names, options, loading.
+enum DatasetBridge {
+    static var names: [String] { DatasetLoader.registryNames + DatasetLoader.generatorNames + ["file"] }
+
+    static func options(for name: String) -> [String] { DatasetLoader.allowedOptions(for: name) }
+
+    /// Loads the selection (without PCA pre-reduction, which `DataPreparation` applies).
     static func load(_ selection: DatasetSelection, seed: UInt64) throws -> PreparedData {
-        throw LabError.invalid("data sets are not available yet")
+        guard let subsample = Subsample(rawValue: selection.subsample),
+              let scaling = Scaling(rawValue: selection.scaling) else {
+            throw LabError.invalid("unknown subsample '\(selection.subsample)' or scaling '\(selection.scaling)'")
+        }
+        let request = DatasetRequest(name: selection.name, n: selection.n, split: selection.split,
+                                     subsample: subsample, scaling: scaling, path: selection.path,
+                                     labelsPath: selection.labelsPath, labelColumn: selection.labelColumn,
+                                     options: selection.options)
+        let dataset = try DatasetLoader.load(request, seed: seed)
+        return PreparedData(matrix: dataset.data, labels: dataset.labels, coordinate: dataset.coordinate,
+                            checksum: dataset.checksum, warnings: [])
     }
 }
 
-extension MetricBridge {
+/// Array files (.npy) in the result store, through `Datasets.NPY`.
+enum ArrayFiles {
+    /// Writes a float32 matrix atomically; returns the SHA-256 (hex) of the bytes.
+    static func write(_ matrix: Matrix, to url: URL) throws -> String {
+        let bytes = Data(NPY.encode(matrix))
+        try ResultStore.writeAtomically(bytes, to: url)
+        return sha256(bytes)
+    }
+
+    /// Writes int64 labels atomically; returns the SHA-256 (hex) of the bytes.
+    static func write(labels: [Int], to url: URL) throws -> String {
+        let bytes = Data(NPY.encode(labels: labels))
+        try ResultStore.writeAtomically(bytes, to: url)
+        return sha256(bytes)
+    }
+
+    static func readMatrix(_ url: URL) throws -> Matrix { try NPY.readMatrix(from: url) }
+
+    static func readLabels(_ url: URL) throws -> [Int] { try NPY.readLabels(from: url) }
+
+    static func sha256(of url: URL) throws -> String {
+        guard let bytes = FileManager.default.contents(atPath: url.path) else {
+            throw LabError.io("cannot read \(url.path)")
+        }
+        return sha256(bytes)
+    }
+
+    static func sha256(_ bytes: Data) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Connects `Lab` to the `Quality` module. (Filled in when it lands.)
+enum MetricBridge {
+    static var names: [String] { [] }
+    static func problem(_ name: String) -> String? { "metric '\(name)' is not available yet" }
     static func evaluate(_ names: [String], data: Matrix, embedding: Matrix, labels: [Int]?,
                          seed: UInt64) throws -> [MetricRecord] { [] }
 }
 
-/// Array files (.npy) in the result store.
-enum ArrayFiles {
-    /// Writes a float32 matrix; returns the SHA-256 of the bytes.
-    static func write(_ matrix: Matrix, to url: URL) throws -> String { throw LabError.io("npy not available yet") }
-    static func write(labels: [Int], to url: URL) throws -> String { throw LabError.io("npy not available yet") }
-}
-
-/// Figure drawing from stored results.
+/// Figure drawing from stored results. (Filled in when `Plot` lands.)
 enum FigureDrawing {
     static func draw(spec: ExperimentSpec, records: [RunRecord], store: ResultStore,
                      log: (String) -> Void) throws -> [URL] { [] }
-}
-
-extension ArrayFiles {
-    static func readMatrix(_ url: URL) throws -> Matrix { throw LabError.io("npy not available yet") }
-    static func sha256(of url: URL) throws -> String { throw LabError.io("not available yet") }
 }
