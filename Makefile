@@ -30,7 +30,7 @@ quick: build
 # far too slow unoptimised, and release is what users run.
 test: deps
 	swift build -c release -Xswiftc -enable-testing --build-tests
-	swift test -c release -Xswiftc -enable-testing --skip-build
+	swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing
 
 clean:
 	rm -rf .build
