@@ -77,12 +77,15 @@ public struct Runner {
                     data = try timer.measure("load_data") { try DataPreparation.prepare(task.dataset, seed: task.seed) }
                     loaded = (task.dataset, task.seed, data)
                 }
-                let record = try TaskExecution(task: task, spec: spec, store: store, data: data, timer: timer).run()
+                let record = try TaskExecution(task: task, spec: spec, store: store, data: data, timer: timer,
+                                               progress: TerminalProgress.handler(prefix: tag)).run()
+                TerminalProgress.clearLine()
                 summary.computed += 1
                 let metrics = record.metrics.map { "\($0.name)=\(String(format: "%.4f", $0.value))" }.joined(separator: " ")
                 log("\(tag): \(String(format: "%.2f", record.fitWallSeconds)) s \(metrics)")
                 for warning in record.warnings { log("  warning: \(warning)") }
             } catch {
+                TerminalProgress.clearLine()
                 summary.failures.append((task.summary, "\(error)"))
                 log("\(tag): FAILED: \(error)")
             }
@@ -103,12 +106,13 @@ struct TaskExecution {
     let store: ResultStore
     let data: PreparedData
     var timer: PhaseTimer
+    var progress: ProgressHandler?
 
     func run() throws -> RunRecord {
         var timer = self.timer
         let algorithm = try Catalog.makeAlgorithm(task.algorithm, parameters: task.parameters)
         let start = (Clock.wallSeconds(), Clock.processCPUSeconds())
-        let result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: nil)
+        let result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: progress)
         let fitWall = Clock.wallSeconds() - start.0
         let fitCPU = Clock.processCPUSeconds() - start.1
         timer.append(result.phases)
