@@ -14,6 +14,7 @@ struct MBench: ParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file: <Name>Command.swift.
             RunCommand.self, ValidateCommand.self, ListCommand.self, EmbedCommand.self,
+            DatasetsCommand.self,
         ]
     )
 
