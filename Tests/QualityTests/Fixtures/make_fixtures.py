@@ -16,7 +16,7 @@ n, d = 120, 24
 centers = rng.normal(scale=3.0, size=(3, d))
 labels = rng.integers(0, 3, size=n)
 X = (centers[labels] + rng.normal(size=(n, d))).astype(np.float32).astype(np.float64)
-Y = (X[:, :2] + 0.8 * rng.normal(size=(n, 2))).astype(np.float32).astype(np.float64)
+Y = (X[:, :2] + 3.0 * rng.normal(size=(n, 2))).astype(np.float32).astype(np.float64)
 Y2 = (Y @ np.array([[0.6, -0.8], [0.8, 0.6]]) * 2.5 + 0.3 * rng.normal(size=(n, 2)) + 1.0).astype(np.float32).astype(np.float64)
 
 
