@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Neighbors", dependencies: ["Linalg"], swiftSettings: optimised),
         .target(name: "Embedding", dependencies: ["Linalg", "Neighbors", "CBLAS", "CFFTW"], swiftSettings: optimised),
         .target(name: "Clustering", dependencies: ["Linalg"], swiftSettings: optimised),
-        .target(name: "Quality", dependencies: ["Linalg", "Neighbors"], swiftSettings: optimised),
+        .target(name: "Quality", dependencies: ["Linalg", "Neighbors", "Clustering"], swiftSettings: optimised),
         .target(name: "Plot", dependencies: ["CPNG", "CFreeType"], swiftSettings: optimised),
         .target(name: "Lab", dependencies: [
             "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot",
@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: optimised),
         .executableTarget(name: "mbench", dependencies: [
-            "Lab", "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot",
+            "Lab", "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot", "CZlib",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimised),
 

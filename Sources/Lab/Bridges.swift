@@ -2,6 +2,7 @@ import Crypto
 import Datasets
 import Foundation
 import Linalg
+import Quality
 
 /// Connects `Lab` to the `Datasets` module: names, options, loading.
 enum DatasetBridge {
@@ -57,12 +58,33 @@ enum ArrayFiles {
     }
 }
 
-/// Connects `Lab` to the `Quality` module. (Filled in when it lands.)
+/// Connects `Lab` to the `Quality` module: metric names and evaluation.
 enum MetricBridge {
-    static var names: [String] { [] }
-    static func problem(_ name: String) -> String? { "metric '\(name)' is not available yet" }
+    static var names: [String] { QualityMetric.knownNames }
+
+    static func problem(_ name: String) -> String? {
+        do {
+            _ = try QualityMetric(parsing: name)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
     static func evaluate(_ names: [String], data: Matrix, embedding: Matrix, labels: [Int]?,
-                         seed: UInt64) throws -> [MetricRecord] { [] }
+                         seed: UInt64) throws -> [MetricRecord] {
+        if names.isEmpty { return [] }
+        let metrics = try names.map { try QualityMetric(parsing: $0) }
+        // Metrics that need labels are skipped (with no record) on unlabelled data.
+        let usable = labels == nil ? metrics.filter { !$0.needsLabels } : metrics
+        let results = try QualityEvaluator.evaluate(usable, data: data, embedding: embedding, labels: labels, seed: seed)
+        // Keep the spec's spelling of each name so records match the spec.
+        return results.map { result in
+            let specName = zip(metrics, names).first { $0.0.name == result.name }?.1 ?? result.name
+            return MetricRecord(name: specName, value: result.value, standardError: result.standardError,
+                                seconds: result.seconds, detail: result.detail)
+        }
+    }
 }
 
 /// Figure drawing from stored results. (Filled in when `Plot` lands.)

@@ -74,6 +74,11 @@ final class SpecParserTests: XCTestCase {
         expectError("name: [unclosed\ndatasets: []\n", line: 2, column: 9, containing: "malformed YAML")
     }
 
+    func testUnknownMetricIsRejectedAtItsPosition() {
+        expectError(valid + "\nmetrics: [trustworthiness@15, trustworthyness@15]\n", line: 13, column: 31,
+                    containing: "trustworthyness")
+    }
+
     func testMissingSections() {
         expectError("name: x\n", line: 1, column: 1, containing: "missing key 'datasets'")
     }

@@ -1,0 +1,134 @@
+import Clustering
+import Linalg
+
+/// How `QualityEvaluator` trades exactness for time on large inputs.
+public struct EvaluationOptions: Codable, Equatable, Sendable {
+    /// Up to this many points, neighbourhood metrics use every point as a query (exact);
+    /// above it they are estimated from `queries` sampled points (default 20 000).
+    public var exactLimit: Int
+    /// Sampled query points for large n (default 1 000).
+    public var queries: Int
+    /// Points sampled for `distance-correlation` (default 1 000; all pairs among them).
+    public var distanceSample: Int
+    /// Above this many points `silhouette` is computed on a seeded sample of this size (default 10 000).
+    public var silhouetteSample: Int
+    /// Folds for `knn-accuracy-cv` (default 10, the UMAP paper's protocol).
+    public var folds: Int
+
+    public init(exactLimit: Int = 20_000, queries: Int = 1_000, distanceSample: Int = 1_000,
+                silhouetteSample: Int = 10_000, folds: Int = 10) {
+        self.exactLimit = exactLimit; self.queries = queries; self.distanceSample = distanceSample
+        self.silhouetteSample = silhouetteSample; self.folds = folds
+    }
+}
+
+/// One measured metric.
+public struct MetricResult: Codable, Equatable, Sendable {
+    /// Canonical metric name, e.g. `trustworthiness@15`.
+    public var name: String
+    public var value: Double
+    /// Standard error when the value is an estimate (sampled queries, CV folds); nil when exact.
+    public var standardError: Double?
+    /// Wall-clock seconds spent (metrics computed in one shared pass report that pass's time).
+    public var seconds: Double
+    /// How the value was obtained.
+    public var detail: String?
+
+    public init(name: String, value: Double, standardError: Double?, seconds: Double, detail: String?) {
+        self.name = name; self.value = value; self.standardError = standardError; self.seconds = seconds; self.detail = detail
+    }
+}
+
+/// Evaluates a list of quality metrics of an embedding.
+public enum QualityEvaluator {
+    /// - Parameters:
+    ///   - data: n × d input points; `embedding`: n × c (same point order).
+    ///   - labels: one class label per point (needed by kNN accuracy and silhouette).
+    ///   - seed: seeds every sample (queries, folds, distance pairs, silhouette sample).
+    /// - Returns: one result per metric, in the order asked (duplicates removed).
+    public static func evaluate(_ metrics: [QualityMetric], data: Matrix, embedding: Matrix, labels: [Int]?,
+                                seed: UInt64, options: EvaluationOptions = EvaluationOptions()) throws -> [MetricResult] {
+        try NeighborhoodMetrics.validate(data: data, embedding: embedding)
+        let n = data.rows
+        if let labels, labels.count != n { throw QualityError.labelCountMismatch(labels: labels.count, points: n) }
+        var unique: [QualityMetric] = []
+        for m in metrics where !unique.contains(m) { unique.append(m) }
+        if labels == nil, let m = unique.first(where: { $0.needsLabels }) { throw QualityError.labelsRequired(metric: m.name) }
+        var results: [QualityMetric: MetricResult] = [:]
+
+        // Neighbourhood metrics: one shared pass over the queries.
+        var tks: [Int] = [], cks: [Int] = [], pks: [Int] = []
+        var looKs: [Int] = [], cvKs: [Int] = []
+        for m in unique {
+            switch m {
+            case let .trustworthiness(k): tks.append(k)
+            case let .continuity(k): cks.append(k)
+            case let .knnPreservation(k): pks.append(k)
+            case let .knnAccuracy(k): looKs.append(k)
+            case let .knnAccuracyCV(k): cvKs.append(k)
+            default: break
+            }
+        }
+        if !(tks + cks + pks).isEmpty {
+            let exact = n <= options.exactLimit
+            let selection: QuerySelection = exact ? .all : .sample(count: options.queries, seed: seed)
+            let start = Clock.wallSeconds()
+            let r = try NeighborhoodMetrics.compute(data: data, embedding: embedding, trustworthiness: tks,
+                                                    continuity: cks, preservation: pks, queries: selection)
+            let seconds = Clock.wallSeconds() - start
+            let how = exact ? "exact over all \(n) points" : "estimate from \(min(options.queries, n)) seeded query points ranked against all \(n)"
+            func store(_ metric: QualityMetric, _ e: MetricEstimate?) {
+                guard let e else { return }
+                results[metric] = MetricResult(name: metric.name, value: e.value, standardError: e.standardError,
+                                               seconds: seconds, detail: how + "; neighbourhood metrics share one pass")
+            }
+            for k in tks { store(.trustworthiness(k: k), r.trustworthiness[k]) }
+            for k in cks { store(.continuity(k: k), r.continuity[k]) }
+            for k in pks { store(.knnPreservation(k: k), r.preservation[k]) }
+        }
+        if let labels, !looKs.isEmpty {
+            let start = Clock.wallSeconds()
+            let acc = try KNNAccuracy.leaveOneOut(embedding: embedding, labels: labels, ks: looKs)
+            let seconds = Clock.wallSeconds() - start
+            for k in looKs {
+                results[.knnAccuracy(k: k)] = MetricResult(name: QualityMetric.knnAccuracy(k: k).name, value: acc[k] ?? .nan,
+                                                           standardError: nil, seconds: seconds,
+                                                           detail: "leave-one-out over all \(n) points")
+            }
+        }
+        if let labels, !cvKs.isEmpty {
+            let start = Clock.wallSeconds()
+            let acc = try KNNAccuracy.crossValidated(embedding: embedding, labels: labels, ks: cvKs,
+                                                     folds: options.folds, seed: seed)
+            let seconds = Clock.wallSeconds() - start
+            for k in cvKs {
+                let e = acc[k]
+                results[.knnAccuracyCV(k: k)] = MetricResult(name: QualityMetric.knnAccuracyCV(k: k).name, value: e?.value ?? .nan,
+                                                             standardError: e?.standardError, seconds: seconds,
+                                                             detail: "stratified \(options.folds)-fold mean accuracy; error over folds")
+            }
+        }
+        if unique.contains(.distanceCorrelation) {
+            let start = Clock.wallSeconds()
+            let rho = try DistanceCorrelation.spearman(data: data, embedding: embedding,
+                                                       sampleSize: options.distanceSample, seed: seed)
+            let s = min(n, options.distanceSample)
+            results[.distanceCorrelation] = MetricResult(name: "distance-correlation", value: rho, standardError: nil,
+                                                         seconds: Clock.wallSeconds() - start,
+                                                         detail: "Spearman rho over all pairs of \(s) points")
+        }
+        if let labels, unique.contains(.silhouette) {
+            let start = Clock.wallSeconds()
+            let value: Double
+            do {
+                value = try Silhouette.sampledScore(embedding, labels: labels, sampleSize: options.silhouetteSample, seed: seed)
+            } catch let e as ClusteringError {
+                throw QualityError.invalidArgument("silhouette: \(e)")
+            }
+            let how = n <= options.silhouetteSample ? "exact over all \(n) points" : "on \(options.silhouetteSample) seeded points"
+            results[.silhouette] = MetricResult(name: "silhouette", value: value, standardError: nil,
+                                                seconds: Clock.wallSeconds() - start, detail: how + " of the labels in the embedding")
+        }
+        return unique.compactMap { results[$0] }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// A quality metric named in a spec or on the command line, e.g. `trustworthiness@15`.
+///
+/// Names (k after `@`; without it the default shown is used):
+/// `trustworthiness@k` (15), `continuity@k` (15), `knn-preservation@k` (15),
+/// `knn-accuracy@k` (10, leave-one-out), `knn-accuracy-cv@k` (10, stratified 10-fold),
+/// `distance-correlation`, `silhouette` (of the labels, in the embedding).
+public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible {
+    case trustworthiness(k: Int)
+    case continuity(k: Int)
+    case knnPreservation(k: Int)
+    case knnAccuracy(k: Int)
+    case knnAccuracyCV(k: Int)
+    case distanceCorrelation
+    case silhouette
+
+    /// Metric names accepted by `init(parsing:)`.
+    public static let knownNames = [
+        "trustworthiness@<k>", "continuity@<k>", "knn-preservation@<k>", "knn-accuracy@<k>",
+        "knn-accuracy-cv@<k>", "distance-correlation", "silhouette",
+    ]
+
+    /// Parses a name such as `trustworthiness@15`.
+    /// - Throws: `QualityError.unknownMetric` (listing the known names) or
+    ///   `QualityError.invalidNeighborCount` for a k that is not a positive integer.
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = trimmed.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let base = parts[0]
+        var k: Int?
+        if parts.count == 2 {
+            guard let value = Int(parts[1]), value >= 1 else {
+                throw QualityError.invalidNeighborCount(k: Int(parts[1]) ?? 0, n: 0,
+                                                        requirement: "the k in '\(text)' must be a positive integer")
+            }
+            k = value
+        }
+        switch base {
+        case "trustworthiness": self = .trustworthiness(k: k ?? 15)
+        case "continuity": self = .continuity(k: k ?? 15)
+        case "knn-preservation": self = .knnPreservation(k: k ?? 15)
+        case "knn-accuracy": self = .knnAccuracy(k: k ?? 10)
+        case "knn-accuracy-cv": self = .knnAccuracyCV(k: k ?? 10)
+        case "distance-correlation" where k == nil: self = .distanceCorrelation
+        case "silhouette" where k == nil: self = .silhouette
+        default: throw QualityError.unknownMetric(name: text, known: QualityMetric.knownNames)
+        }
+    }
+
+    /// The canonical name (parses back to the same metric).
+    public var name: String {
+        switch self {
+        case let .trustworthiness(k): return "trustworthiness@\(k)"
+        case let .continuity(k): return "continuity@\(k)"
+        case let .knnPreservation(k): return "knn-preservation@\(k)"
+        case let .knnAccuracy(k): return "knn-accuracy@\(k)"
+        case let .knnAccuracyCV(k): return "knn-accuracy-cv@\(k)"
+        case .distanceCorrelation: return "distance-correlation"
+        case .silhouette: return "silhouette"
+        }
+    }
+
+    public var description: String { name }
+
+    /// Whether the metric needs class labels.
+    public var needsLabels: Bool {
+        switch self {
+        case .knnAccuracy, .knnAccuracyCV, .silhouette: return true
+        default: return false
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        try self.init(parsing: text)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(name)
+    }
+}

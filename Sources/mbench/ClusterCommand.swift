@@ -1,0 +1,83 @@
+import ArgumentParser
+import Clustering
+import Foundation
+import Linalg
+
+/// `mbench cluster`: Gaussian-mixture model selection on an embedding, printed as JSON.
+struct ClusterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "Sweep Gaussian mixtures over k and covariance types; print BIC, silhouette, ARI and the choice as JSON.",
+        discussion: ModelSelection.methodDescription)
+
+    @Option(help: "Points to cluster, n × c (.npy or IDX .gz).")
+    var input: String
+
+    @Option(help: "Cluster counts: a range \"2...30\" or \"2-30\", or a comma list \"2,4,8\".")
+    var k: String = "2...10"
+
+    @Option(help: "Covariance types, comma separated: full,tied,diag,spherical.")
+    var covariance: String = "full"
+
+    @Option(help: "Integer class labels, n (.npy or IDX .gz), for ARI / AMI.")
+    var labels: String?
+
+    @Option(name: .customLong("n-init"), help: "Initialisations per setting (best lower bound kept).")
+    var nInit: Int = 1
+
+    @Option(help: "Seed for the k-means initialisations and the silhouette sample.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Use only the first N points.")
+    var limit: Int?
+
+    func run() throws {
+        let ks = try ClusterCommand.parseCounts(k)
+        do {
+            let types = try covariance.split(separator: ",").map { try CovarianceType(parsing: String($0)) }
+            var x = try CommandInput.matrix(at: input)
+            if let limit, limit < x.rows { x = x.selectingRows(0..<limit) }
+            var l: [Int]?
+            if let labels {
+                var values = try CommandInput.integers(at: labels)
+                if let limit, limit < values.count { values = Array(values.prefix(limit)) }
+                l = values
+            }
+            let report = try ModelSelection.sweep(data: x, ks: ks, covarianceTypes: types, nInit: nInit, seed: seed, labels: l)
+            try CommandInput.printJSON(report)
+        } catch let error as ClusteringError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// "2...30", "2..<31", "2-30" or "2,4,8".
+    static func parseCounts(_ text: String) throws -> [Int] {
+        let t = text.replacingOccurrences(of: " ", with: "")
+        func int(_ s: Substring) throws -> Int {
+            guard let v = Int(s) else { throw ValidationError("cannot read '\(s)' in --k \(text)") }
+            return v
+        }
+        var values: [Int] = []
+        for part in t.split(separator: ",") {
+            if let r = part.range(of: "...") {
+                let a = try int(part[..<r.lowerBound]), b = try int(part[r.upperBound...])
+                guard a <= b else { throw ValidationError("empty range in --k \(text)") }
+                values += Array(a...b)
+            } else if let r = part.range(of: "..<") {
+                let a = try int(part[..<r.lowerBound]), b = try int(part[r.upperBound...])
+                guard a < b else { throw ValidationError("empty range in --k \(text)") }
+                values += Array(a..<b)
+            } else if let r = part.range(of: "-"), r.lowerBound != part.startIndex {
+                let a = try int(part[..<r.lowerBound]), b = try int(part[r.upperBound...])
+                guard a <= b else { throw ValidationError("empty range in --k \(text)") }
+                values += Array(a...b)
+            } else {
+                values.append(try int(part))
+            }
+        }
+        guard !values.isEmpty, values.allSatisfy({ $0 >= 1 }) else {
+            throw ValidationError("--k needs cluster counts ≥ 1, got \(text)")
+        }
+        return Array(Set(values)).sorted()
+    }
+}
