@@ -75,7 +75,7 @@ final class SpecParserTests: XCTestCase {
     }
 
     func testUnknownMetricIsRejectedAtItsPosition() {
-        expectError(valid + "\nmetrics: [trustworthiness@15, trustworthyness@15]\n", line: 13, column: 31,
+        expectError(valid + "\nmetrics: [trustworthiness@15, trustworthyness@15]\n", line: 12, column: 31,
                     containing: "trustworthyness")
     }
 
