@@ -19,6 +19,8 @@ public struct ExperimentSpec: Sendable {
     public var metrics: [String]
     /// Figures drawn from the results.
     public var figures: [FigureSpec]
+    /// Optional clustering of every embedding (Gaussian-mixture model selection).
+    public var clustering: ClusteringSpec?
     /// Path of the spec file.
     public var sourcePath: String
     /// SHA-256 (hex) of the spec file's bytes.
@@ -90,4 +92,15 @@ public enum FigureSetting: Sendable, Equatable {
         case .flag(let b): return [String(b)]
         }
     }
+}
+
+/// Clustering of each embedding: a Gaussian-mixture sweep over k and covariance
+/// types, the choice by BIC elbow / minimum, and its agreement with the labels.
+public struct ClusteringSpec: Sendable, Equatable {
+    /// Cluster counts to sweep.
+    public var ks: [Int]
+    /// Covariance types ("full", "tied", "diag", "spherical").
+    public var covarianceTypes: [String]
+    /// EM restarts per setting (the best log-likelihood is kept).
+    public var nInit: Int
 }

@@ -56,6 +56,10 @@ public struct RunRecord: Codable, Sendable {
     public var coordinateFile: String?
     /// File names of per-point or per-iteration series (.npy, float32) by name.
     public var seriesFiles: [String: String]
+    /// Clustering model-selection report (.json), when the spec asks for clustering.
+    public var clusteringFile: String? = nil
+    /// Cluster of each point under the chosen setting (.npy, int64).
+    public var clustersFile: String? = nil
 
     /// Value of a metric by name.
     public func metric(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }

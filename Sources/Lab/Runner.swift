@@ -61,7 +61,8 @@ public struct Runner {
         for (position, task) in tasks.enumerated() {
             let tag = "[\(spec.name) \(position + 1)/\(tasks.count)] \(task.summary)"
             if !options.force, let existing = store.record(for: task.id),
-               Set(spec.metrics).isSubset(of: Set(existing.metrics.map(\.name))) {
+               Set(spec.metrics).isSubset(of: Set(existing.metrics.map(\.name))),
+               spec.clustering == nil || existing.clusteringFile != nil {
                 summary.reused += 1
                 log("\(tag): done before, reused")
                 continue
@@ -120,9 +121,18 @@ struct TaskExecution {
             throw LabError.taskFailed(task: task.summary,
                                       message: "embedding has a non-finite value at row \(bad.row); not stored")
         }
-        let metrics = try timer.measure("metrics") {
+        var metrics = try timer.measure("metrics") {
             try MetricBridge.evaluate(spec.metrics, data: data.matrix, embedding: result.embedding,
                                       labels: data.labels, seed: task.seed)
+        }
+        var clusteringFiles: (report: String, clusters: String)?
+        if let clustering = spec.clustering {
+            let outcome = try timer.measure("clustering") {
+                try ClusteringStep.run(clustering, embedding: result.embedding, labels: data.labels, seed: task.seed,
+                                       store: store, taskID: task.id)
+            }
+            metrics += outcome.metrics
+            clusteringFiles = (outcome.report, outcome.clusters)
         }
         let peak = Clock.peakRSSBytes()
         let embeddingFile = "\(task.id).npy"
@@ -152,7 +162,8 @@ struct TaskExecution {
             fitWallSeconds: fitWall, fitCPUSeconds: fitCPU, peakRSSBytes: peak,
             diagnostics: result.diagnostics, metrics: metrics, warnings: data.warnings + result.warnings,
             embeddingFile: embeddingFile, embeddingSHA256: embeddingHash, labelsFile: labelsFile,
-            coordinateFile: coordinateFile, seriesFiles: seriesFiles)
+            coordinateFile: coordinateFile, seriesFiles: seriesFiles,
+            clusteringFile: clusteringFiles?.report, clustersFile: clusteringFiles?.clusters)
         try store.write(record)
         return record
     }

@@ -9,7 +9,8 @@ import Yams
 /// Every error is a `SpecError` naming the file, line, column and the offending
 /// key or value, and saying what is allowed.
 public enum SpecParser {
-    static let topKeys = ["name", "description", "seed", "seeds", "datasets", "algorithms", "metrics", "figures"]
+    static let topKeys = ["name", "description", "seed", "seeds", "datasets", "algorithms", "metrics", "figures",
+                          "clustering"]
     static let datasetKeys = ["name", "label", "n", "split", "subsample", "scaling", "path", "labels", "label_column",
                               "options", "pca"]
     static let algorithmKeys = ["name", "label", "params"]
@@ -42,7 +43,7 @@ public enum SpecParser {
         let top = SpecNode(node: root, file: file, path: "")
         let fields = try top.mapping(allowed: topKeys)
         var spec = ExperimentSpec(name: defaultName, description: "", seeds: [0], datasets: [], algorithms: [],
-                                  metrics: [], figures: [], sourcePath: file,
+                                  metrics: [], figures: [], clustering: nil, sourcePath: file,
                                   sourceHash: SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined())
         var sawDatasets = false, sawAlgorithms = false, sawSeed = false
         for (key, keyNode, value) in fields {
@@ -74,6 +75,8 @@ public enum SpecParser {
                 }
             case "figures":
                 spec.figures = try value.list().map(parseFigure)
+            case "clustering":
+                spec.clustering = try parseClustering(value)
             default:
                 break
             }
@@ -186,6 +189,30 @@ public enum SpecParser {
             }
         }
         return FigureSpec(kind: kind, file: file, settings: settings, line: node.line, column: node.column)
+    }
+
+    private static func parseClustering(_ node: SpecNode) throws -> ClusteringSpec {
+        var spec = ClusteringSpec(ks: Array(2...20), covarianceTypes: ["full"], nInit: 1)
+        for (key, _, value) in try node.mapping(allowed: ["k", "covariance", "n_init"]) {
+            switch key {
+            case "k":
+                if !value.isSequence, let text = try? value.string(), text.contains("...") || text.contains("-") {
+                    let bounds = text.components(separatedBy: text.contains("...") ? "..." : "-").compactMap { Int($0) }
+                    guard bounds.count == 2, bounds[0] >= 1, bounds[0] <= bounds[1] else {
+                        throw value.error("'clustering.k' range must look like 2...30 with 1 ≤ low ≤ high, got '\(text)'")
+                    }
+                    spec.ks = Array(bounds[0]...bounds[1])
+                } else {
+                    spec.ks = try value.listOrSingle().map { try $0.int(1...100_000, what: "a positive cluster count") }
+                }
+            case "covariance":
+                spec.covarianceTypes = try value.listOrSingle().map { try oneOf($0, ["full", "tied", "diag", "spherical"]) }
+            case "n_init":
+                spec.nInit = try value.int(1...100)
+            default: break
+            }
+        }
+        return spec
     }
 
     private static func oneOf(_ node: SpecNode, _ choices: [String]) throws -> String {

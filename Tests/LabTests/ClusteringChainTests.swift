@@ -1,0 +1,43 @@
+import XCTest
+@testable import Lab
+
+/// A spec can chain: embed, then cluster the embedding, then score against the labels.
+final class ClusteringChainTests: XCTestCase {
+    func testEmbedThenClusterFindsTheBlobs() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-chain-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let yaml = """
+        name: chain
+        seed: 7
+        datasets:
+          - name: blobs
+            n: 600
+            options: {dimension: 6, centers: 4, cluster_std: 0.5}
+        algorithms:
+          - name: pca
+        clustering:
+          k: 2...7
+          covariance: [full, spherical]
+          n_init: 2
+        """
+        let spec = try SpecParser.parse(yaml: yaml, file: "chain.yaml")
+        XCTAssertEqual(spec.clustering?.ks, Array(2...7))
+        let summary = try Runner(options: RunOptions(resultsRoot: root), log: { _ in }).run(spec)
+        XCTAssertTrue(summary.failures.isEmpty, "\(summary.failures)")
+        let store = ResultStore(root: root, experiment: "chain")
+        let record = try XCTUnwrap(store.allRecords().first)
+        XCTAssertEqual(record.metric("cluster-k"), 4)
+        XCTAssertGreaterThan(try XCTUnwrap(record.metric("cluster-ari")), 0.95)
+        let reportFile = try XCTUnwrap(record.clusteringFile)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: store.url(reportFile).path))
+        // A re-run reuses the clustered record.
+        XCTAssertEqual(try Runner(options: RunOptions(resultsRoot: root), log: { _ in }).run(spec).reused, 1)
+    }
+
+    func testBadClusteringRangeIsASpecError() {
+        let yaml = "datasets: [{name: blobs}]\nalgorithms: [{name: pca}]\nclustering: {k: 9...3}\n"
+        XCTAssertThrowsError(try SpecParser.parse(yaml: yaml, file: "c.yaml")) { error in
+            XCTAssertEqual((error as? SpecError)?.line, 3)
+        }
+    }
+}
