@@ -33,7 +33,7 @@ public enum CSV {
     public static func parse(_ text: String, path: String = "<csv>", labelColumn: String? = nil, hasHeader: Bool? = nil) throws -> Table {
         var rows: [(line: Int, cells: [String])] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }

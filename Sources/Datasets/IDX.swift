@@ -143,24 +143,26 @@ public enum IDX {
         let rows = h.shape[0]
         let cols = h.shape.count == 1 ? 1 : h.shape.dropFirst().reduce(1, *)
         var storage = [Float](repeating: 0, count: h.count)
-        let inv = 1 / scale
         storage.withUnsafeMutableBufferPointer { out in
             let src = UnsafeRawBufferPointer(rebasing: raw[h.dataOffset...])
             switch h.dtype {
             case .uint8:
+                // Table of the 256 exactly divided values: fast and bit-identical to v / scale.
+                let table = (0..<256).map { Float($0) / scale }
                 let p = src.bindMemory(to: UInt8.self)
-                for i in 0..<out.count { out[i] = Float(p[i]) * inv }
+                table.withUnsafeBufferPointer { t in for i in 0..<out.count { out[i] = t[Int(p[i])] } }
             case .int8:
-                let p = src.bindMemory(to: Int8.self)
-                for i in 0..<out.count { out[i] = Float(p[i]) * inv }
+                let table = (0..<256).map { Float(Int8(truncatingIfNeeded: $0)) / scale }
+                let p = src.bindMemory(to: UInt8.self)
+                table.withUnsafeBufferPointer { t in for i in 0..<out.count { out[i] = t[Int(p[i])] } }
             case .int16:
-                for i in 0..<out.count { out[i] = Float(Int16(bigEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) * inv }
+                for i in 0..<out.count { out[i] = Float(Int16(bigEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) / scale }
             case .int32:
-                for i in 0..<out.count { out[i] = Float(Int32(bigEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) * inv }
+                for i in 0..<out.count { out[i] = Float(Int32(bigEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) / scale }
             case .float32:
-                for i in 0..<out.count { out[i] = Float(bitPattern: UInt32(bigEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) * inv }
+                for i in 0..<out.count { out[i] = Float(bitPattern: UInt32(bigEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) / scale }
             case .float64:
-                for i in 0..<out.count { out[i] = Float(Double(bitPattern: UInt64(bigEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) * inv }
+                for i in 0..<out.count { out[i] = Float(Double(bitPattern: UInt64(bigEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) / scale }
             }
         }
         let m = try Matrix(rows: rows, cols: cols, storage: storage)
