@@ -207,3 +207,39 @@ public enum MetricKernels {
         return Float(2 * asin(min(1, h.squareRoot())))
     }
 }
+
+extension MetricKernels {
+    /// Squared Euclidean distance with four independent SIMD8 accumulators (fixed
+    /// combination order), for long vectors where one accumulator is latency-bound.
+    @inlinable
+    public static func squaredEuclidean(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
+        var s0 = SIMD8<Float>(repeating: 0), s1 = s0, s2 = s0, s3 = s0
+        var k = 0
+        while k + 32 <= d {
+            let d0 = load(a + k) - load(b + k), d1 = load(a + k + 8) - load(b + k + 8)
+            let d2 = load(a + k + 16) - load(b + k + 16), d3 = load(a + k + 24) - load(b + k + 24)
+            s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3
+            k += 32
+        }
+        while k + 8 <= d { let t = load(a + k) - load(b + k); s0 += t * t; k += 8 }
+        var s = ((s0 + s1) + (s2 + s3)).sum()
+        while k < d { let t = a[k] - b[k]; s += t * t; k += 1 }
+        return s
+    }
+
+    /// Dot product with four independent SIMD8 accumulators (fixed combination order).
+    @inlinable
+    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
+        var s0 = SIMD8<Float>(repeating: 0), s1 = s0, s2 = s0, s3 = s0
+        var k = 0
+        while k + 32 <= d {
+            s0 += load(a + k) * load(b + k); s1 += load(a + k + 8) * load(b + k + 8)
+            s2 += load(a + k + 16) * load(b + k + 16); s3 += load(a + k + 24) * load(b + k + 24)
+            k += 32
+        }
+        while k + 8 <= d { s0 += load(a + k) * load(b + k); k += 8 }
+        var s = ((s0 + s1) + (s2 + s3)).sum()
+        while k < d { s += a[k] * b[k]; k += 1 }
+        return s
+    }
+}

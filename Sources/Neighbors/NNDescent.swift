@@ -12,9 +12,13 @@ public struct NNDescentParameters: Sendable, Equatable {
     public var leafSize: Int?
     /// Stop when fewer than delta · k · n neighbour updates happen in an iteration.
     public var delta: Double
+    /// Dimension of the Gaussian random projection the trees split when the data has more
+    /// dimensions (nil or 0: split the full data, as pynndescent does). Default 64.
+    public var treeProjection: Int?
 
     public init(trees: Int? = nil, iterations: Int? = nil, maxCandidates: Int = 60,
-                leafSize: Int? = nil, delta: Double = 0.001) {
+                leafSize: Int? = nil, delta: Double = 0.001, treeProjection: Int? = 64) {
+        self.treeProjection = treeProjection
         self.trees = trees
         self.iterations = iterations
         self.maxCandidates = maxCandidates
@@ -42,6 +46,24 @@ public enum NNDescent {
     /// - Returns: the graph plus the number of iterations run (`iterations`).
     public static func build(_ data: Matrix, k: Int, metric: Metric = .euclidean, includeSelf: Bool,
                              seed: UInt64, parameters: NNDescentParameters = NNDescentParameters()) throws -> KNNGraph {
+        try buildWithStatistics(data, k: k, metric: metric, includeSelf: includeSelf, seed: seed, parameters: parameters).graph
+    }
+
+    /// What happened during a build: CPU seconds per stage, iterations run and updates per iteration.
+    public struct Statistics: Sendable {
+        public var forestCPUSeconds = 0.0
+        public var initCPUSeconds = 0.0
+        public var descentCPUSeconds = 0.0
+        public var finishCPUSeconds = 0.0
+        public var updatesPerIteration: [Int] = []
+    }
+
+    /// `build`, also returning `Statistics`.
+    public static func buildWithStatistics(_ data: Matrix, k: Int, metric: Metric = .euclidean, includeSelf: Bool,
+                                           seed: UInt64, parameters: NNDescentParameters = NNDescentParameters()) throws -> (graph: KNNGraph, statistics: Statistics) {
+        var stats = Statistics()
+        var clock = Clock.processCPUSeconds()
+        func lap() -> Double { let now = Clock.processCPUSeconds(); defer { clock = now }; return now - clock }
         let n = data.rows
         let K = includeSelf ? k - 1 : k
         guard k > 0, K > 0 else { throw NeighborsError.invalidArgument("k must leave at least one neighbour, got \(k)") }
@@ -54,28 +76,34 @@ public enum NNDescent {
         let trees = parameters.trees ?? min(64, 5 + Int((Double(n).squareRoot() / 20).rounded()))
         let iterations = parameters.iterations ?? max(5, Int(Double(n).log2Value.rounded()))
         let leafSize = parameters.leafSize ?? max(10, k)
-        let forest = RPForest(data: prepared, trees: max(trees, 0), leafSize: max(leafSize, 2), seed: seed)
+        let forest = RPForest(data: prepared, trees: max(trees, 0), leafSize: max(leafSize, 2), seed: seed,
+                              projectTo: parameters.treeProjection)
+        stats.forestCPUSeconds = lap()
 
         let state = NNDescentState(n: n, K: K, maxCandidates: parameters.maxCandidates)
         defer { state.deallocate() }
         state.initialise(prepared, forest: forest, seed: seed)
+        stats.initCPUSeconds = lap()
         for iteration in 0..<iterations {
             let updates = state.iterate(prepared, seed: RandomStream.derive(seed: seed, purpose: "nn.descent", index: UInt64(iteration)))
+            stats.updatesPerIteration.append(updates)
             if Double(updates) <= parameters.delta * Double(K) * Double(n) { break }
         }
+        stats.descentCPUSeconds = lap()
         var indices = [Int32](repeating: 0, count: n * K)
         var distances = [Float](repeating: 0, count: n * K)
         for i in 0..<n * K { indices[i] = state.idx[i]; distances[i] = state.dist[i] }
         finishRows(data: data, metric: metric, n: n, k: K, reducedIsSquaredEuclidean: prepared.squaredEuclidean,
                    indices: &indices, distances: &distances)
-        guard includeSelf else { return KNNGraph(n: n, k: K, indices: indices, distances: distances, includesSelf: false) }
+        stats.finishCPUSeconds = lap()
+        guard includeSelf else { return (KNNGraph(n: n, k: K, indices: indices, distances: distances, includesSelf: false), stats) }
         var ind = [Int32](repeating: 0, count: n * k)
         var dst = [Float](repeating: 0, count: n * k)
         for i in 0..<n {
             ind[i * k] = Int32(i)
             for j in 0..<K { ind[i * k + 1 + j] = indices[i * K + j]; dst[i * k + 1 + j] = distances[i * K + j] }
         }
-        return KNNGraph(n: n, k: k, indices: ind, distances: dst, includesSelf: true)
+        return (KNNGraph(n: n, k: k, indices: ind, distances: dst, includesSelf: true), stats)
     }
 }
 
@@ -179,30 +207,71 @@ struct NNDescentState {
         rp[p] = pri; ri[p] = j
     }
 
-    /// Fills every row from its leaf-mates in all trees, then tops up with random points.
+    /// True when row i's heap holds j.
+    @inline(__always)
+    func contains(row i: Int, _ j: Int32) -> Bool {
+        let ri = idx + i * K
+        for s in 0..<K where ri[s] == j { return true }
+        return false
+    }
+
+    /// Applies buffered updates: the owner of each target chunk applies, in source order,
+    /// what every source produced for it (`buckets[source * chunks + targetChunk]`).
+    /// Returns the number of insertions.
+    func apply(_ buckets: UnsafePointer<[NeighborUpdate]>, sources: Int) -> Int {
+        let counts = Parallel.mapChunks(count: n, chunkSize: chunkSize) { t, _ -> Int in
+            var applied = 0
+            for w in 0..<sources {
+                for u in buckets[w * chunks + t] where push(row: Int(u.target), distance: u.dist, index: u.other) {
+                    applied += 1
+                }
+            }
+            return applied
+        }
+        return counts.reduce(0, +)
+    }
+
+    /// Fills every row from its leaf-mates, one tree at a time: each leaf pair is measured
+    /// once (pairs already known to both ends are skipped) and proposed to both ends;
+    /// then rows still short of K neighbours are topped up with random points.
     func initialise(_ data: PreparedData, forest: RPForest, seed: UInt64) {
         let d = data.d
         data.values.withUnsafeBufferPointer { xb in
             let x = xb.baseAddress!
+            for t in 0..<forest.trees {
+                let starts = forest.leafStarts[t]
+                let leaves = starts.count - 1
+                let leafChunk = max(16, (leaves + 63) / 64)
+                let sources = Parallel.chunkCount(count: leaves, chunkSize: leafChunk)
+                var buckets = [[NeighborUpdate]](repeating: [], count: sources * chunks)
+                forest.members[t].withUnsafeBufferPointer { mb in
+                    let mem = mb.baseAddress!
+                    buckets.withUnsafeMutableBufferPointer { bb in
+                        let out = bb.baseAddress!
+                        Parallel.forEachChunk(count: leaves, chunkSize: leafChunk) { c, range in
+                            var local = [[NeighborUpdate]](repeating: [], count: chunks)
+                            for leaf in range {
+                                let lo = Int(starts[leaf]), hi = Int(starts[leaf + 1])
+                                for a in lo..<hi {
+                                    let p = Int(mem[a])
+                                    for b in (a + 1)..<max(a + 1, hi) {
+                                        let q = Int(mem[b])
+                                        if contains(row: p, Int32(q)) && contains(row: q, Int32(p)) { continue }
+                                        let dd = data.reduced(x + p * d, x + q * d)
+                                        if dd <= dist[p * K] { local[p / chunkSize].append(NeighborUpdate(target: Int32(p), other: Int32(q), dist: dd)) }
+                                        if dd <= dist[q * K] { local[q / chunkSize].append(NeighborUpdate(target: Int32(q), other: Int32(p), dist: dd)) }
+                                    }
+                                }
+                            }
+                            for u in 0..<chunks { (out + c * chunks + u).pointee = local[u] }
+                        }
+                        _ = apply(UnsafePointer(out), sources: sources)
+                    }
+                }
+            }
             Parallel.forEachChunk(count: n, chunkSize: chunkSize) { c, range in
                 var rng = RandomStream(seed: seed, purpose: "nn.init", index: UInt64(c))
                 for i in range {
-                    for t in 0..<forest.trees {
-                        let leaf = Int(forest.leafOf[t * n + i])
-                        let lo = Int(forest.leafStarts[t][leaf]), hi = Int(forest.leafStarts[t][leaf + 1])
-                        forest.members[t].withUnsafeBufferPointer { mem in
-                            for p in lo..<hi {
-                                let j = mem[p]
-                                if Int(j) == i { continue }
-                                if idx[i * K] != -1 {
-                                    var seen = false
-                                    for s in 0..<K where idx[i * K + s] == j { seen = true; break }
-                                    if seen { continue }
-                                }
-                                _ = push(row: i, distance: data.reduced(x + i * d, x + Int(j) * d), index: j)
-                            }
-                        }
-                    }
                     var attempts = 0
                     while idx[i * K] == -1 && attempts < 64 * K {
                         attempts += 1
@@ -308,16 +377,7 @@ struct NNDescentState {
                         }
                         for t in 0..<chunks { (out + w * chunks + t).pointee = local[t] }
                     }
-                    let counts = Parallel.mapChunks(count: n, chunkSize: chunkSize) { t, _ -> Int in
-                        var applied = 0
-                        for w in 0..<count {
-                            for u in out[w * chunks + t] where push(row: Int(u.target), distance: u.dist, index: u.other) {
-                                applied += 1
-                            }
-                        }
-                        return applied
-                    }
-                    for c in counts { total += c }
+                    total += apply(UnsafePointer(out), sources: count)
                 }
                 first += count
             }

@@ -52,7 +52,7 @@ struct PreparedData {
     /// Reduced distance between rows a and b of `values` (pointers into it).
     @inlinable
     func reduced(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
-        squaredEuclidean ? Distance.squaredEuclidean(a, b, d) : metric.distance(a, b, d)
+        squaredEuclidean ? MetricKernels.squaredEuclidean(a, b, d) : metric.distance(a, b, d)
     }
 }
 
