@@ -1,0 +1,147 @@
+import Linalg
+import Neighbors
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// UMAP's fuzzy simplicial set: local metric calibration (ρ, σ) and memberships.
+public enum UMAPFuzzySet {
+    /// Binary-search tolerance on Σ exp(−(d − ρ)/σ) (umap-learn's SMOOTH_K_TOLERANCE).
+    public static let tolerance = 1e-5
+    /// Lower bound of σ as a fraction of the mean neighbour distance (MIN_K_DIST_SCALE).
+    public static let minKDistScale = 1e-3
+
+    /// Per point ρ (distance to the `localConnectivity`-th nearest non-zero neighbour,
+    /// interpolated) and σ such that Σ_{j≥1} exp(−max(0, d_ij − ρ_i)/σ_i) = log2(k) · bandwidth,
+    /// found by 64 steps of bisection. Column 0 of `distances` is the point itself (ignored in the sum).
+    /// - Parameters: `distances` n × k row-major, ascending per row.
+    public static func smoothKNNDistances(distances: [Float], n: Int, k: Int, localConnectivity: Double = 1,
+                                          bandwidth: Double = 1, iterations: Int = 64,
+                                          skipFirst: Bool = true) -> (sigma: [Float], rho: [Float]) {
+        let target = log2(Double(k)) * bandwidth
+        var sigma = [Float](repeating: 0, count: n)
+        var rho = [Float](repeating: 0, count: n)
+        var total = 0.0
+        for v in distances { total += Double(v) }
+        let meanAll = total / Double(max(distances.count, 1))
+        let first = skipFirst ? 1 : 0
+        for i in 0..<n {
+            let row = distances[i * k ..< (i + 1) * k]
+            let nonZero = row.filter { $0 > 0 }.map(Double.init)
+            var r = 0.0
+            if Double(nonZero.count) >= localConnectivity {
+                let index = Int(localConnectivity.rounded(.down))
+                let interpolation = localConnectivity - Double(index)
+                if index > 0 {
+                    r = nonZero[index - 1]
+                    if interpolation > tolerance && index < nonZero.count {
+                        r += interpolation * (nonZero[index] - nonZero[index - 1])
+                    }
+                } else {
+                    r = interpolation * (nonZero.first ?? 0)
+                }
+            } else if let m = nonZero.max() {
+                r = m
+            }
+            var lo = 0.0, hi = Double.infinity, mid = 1.0
+            for _ in 0..<iterations {
+                var psum = 0.0
+                for j in first..<k {
+                    let d = Double(distances[i * k + j]) - r
+                    psum += d > 0 ? exp(-(d / mid)) : 1
+                }
+                if abs(psum - target) < tolerance { break }
+                if psum > target {
+                    hi = mid; mid = (lo + hi) / 2
+                } else {
+                    lo = mid
+                    mid = hi == .infinity ? mid * 2 : (lo + hi) / 2
+                }
+            }
+            if r > 0 {
+                var mean = 0.0
+                for v in row { mean += Double(v) }
+                mean /= Double(k)
+                mid = max(mid, minKDistScale * mean)
+            } else {
+                mid = max(mid, minKDistScale * meanAll)
+            }
+            sigma[i] = Float(mid)
+            rho[i] = Float(r)
+        }
+        return (sigma, rho)
+    }
+
+    /// Directed membership strengths exp(−max(0, d − ρ)/σ) as an n × cols graph;
+    /// entries pointing at the row's own index (when `selfIndex`) get 0 and are dropped.
+    static func memberships(indices: [Int32], distances: [Float], n: Int, k: Int, cols: Int,
+                            sigma: [Float], rho: [Float], selfIndex: Bool) -> UMAPGraph {
+        var lists = [[(Int32, Float)]](repeating: [], count: n)
+        for i in 0..<n {
+            var seen = Set<Int32>()
+            for j in 0..<k {
+                let u = indices[i * k + j]
+                if u < 0 || (selfIndex && Int(u) == i) || !seen.insert(u).inserted { continue }
+                let d = distances[i * k + j] - rho[i]
+                let w: Float = (d <= 0 || sigma[i] == 0) ? 1 : Float(exp(-Double(d) / Double(sigma[i])))
+                lists[i].append((u, w))
+            }
+        }
+        return UMAPGraph.fromRows(n, cols: cols, lists)
+    }
+
+    /// The symmetric fuzzy simplicial set of a kNN graph (which must list each point first).
+    public static func fuzzySimplicialSet(_ knn: KNNGraph, setOpMixRatio: Double = 1,
+                                          localConnectivity: Double = 1) -> (graph: UMAPGraph, sigma: [Float], rho: [Float]) {
+        let (sigma, rho) = smoothKNNDistances(distances: knn.distances, n: knn.n, k: knn.k,
+                                              localConnectivity: localConnectivity, skipFirst: knn.includesSelf)
+        let p = memberships(indices: knn.indices, distances: knn.distances, n: knn.n, k: knn.k, cols: knn.n,
+                            sigma: sigma, rho: rho, selfIndex: true)
+        return (p.symmetrized(mixRatio: Float(setOpMixRatio)), sigma, rho)
+    }
+
+    /// Scales every row to maximum 1 and takes the fuzzy union again (umap-learn's reset_local_connectivity).
+    static func resetLocalConnectivity(_ g: UMAPGraph) -> UMAPGraph {
+        var h = g
+        for i in 0..<g.rows {
+            var m: Float = 0
+            for e in g.rowStart[i]..<g.rowStart[i + 1] { m = max(m, g.weight[e]) }
+            if m > 0 { for e in g.rowStart[i]..<g.rowStart[i + 1] { h.weight[e] = g.weight[e] / m } }
+        }
+        return h.symmetrized(mixRatio: 1)
+    }
+
+    /// Supervised UMAP with class labels: edges to unlabelled points (−1) are scaled by
+    /// exp(−unknownDist), edges between different classes by exp(−farDist); then local
+    /// connectivity is reset.
+    static func categoricalIntersection(_ g: UMAPGraph, labels: [Int], unknownDist: Double = 1,
+                                        farDist: Double = 5) -> UMAPGraph {
+        var h = g
+        let unknown = Float(exp(-unknownDist)), far = Float(exp(-farDist))
+        for i in 0..<g.rows {
+            for e in g.rowStart[i]..<g.rowStart[i + 1] {
+                let j = Int(g.column[e])
+                if labels[i] == -1 || labels[j] == -1 { h.weight[e] *= unknown }
+                else if labels[i] != labels[j] { h.weight[e] *= far }
+            }
+        }
+        return resetLocalConnectivity(h)
+    }
+
+    /// Weighted intersection of two fuzzy sets on the same points (umap-learn's
+    /// general_simplicial_set_intersection), then local connectivity is reset.
+    static func generalIntersection(_ left: UMAPGraph, _ right: UMAPGraph, weight mix: Double) -> UMAPGraph {
+        let leftMin = max(Double(left.weight.min() ?? 0) / 2, 1e-8)
+        let rightMin = min(Double(right.weight.min() ?? 0) / 2, 1e-8)
+        let result = left.combined(with: right) { a, b in
+            let l = a == 0 ? leftMin : Double(a), r = b == 0 ? rightMin : Double(b)
+            guard l > leftMin || r > rightMin else { return 0 }
+            if mix < 0.5 { return Float(l * pow(r, mix / (1 - mix))) }
+            return Float(pow(l, (1 - mix) / mix) * r)
+        }
+        return resetLocalConnectivity(result)
+    }
+}

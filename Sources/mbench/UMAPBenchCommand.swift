@@ -1,0 +1,149 @@
+import ArgumentParser
+import CZlib
+import Embedding
+import Foundation
+import Linalg
+import Neighbors
+
+/// `mbench umap-bench`: times UMAP (or NN-descent alone) on MNIST-style gz IDX files
+/// and prints phase timings, kNN recall, 10-NN leave-one-out accuracy in the embedding
+/// and a sampled trustworthiness T(15).
+struct UMAPBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "umap-bench",
+        abstract: "Benchmark UMAP / NN-descent on an MNIST-format directory (train + t10k gz IDX files).")
+
+    @Option(help: "Directory with train-images-idx3-ubyte.gz etc.") var mnist: String
+    @Option(help: "Number of images (first n of train+test).") var n: Int = 70_000
+    @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Seed.") var seed: UInt64 = 42
+    @Option(help: "SGD epochs (default: UMAP's automatic choice).") var epochs: Int?
+    @Flag(help: "Only build the k = 15 NN-descent graph and report recall.") var knnOnly = false
+    @Flag(help: "Sequential Hogwild SGD instead of the deterministic parallel one.") var sequential = false
+    @Option(help: "Queries for sampled trustworthiness (0 = skip).") var trustQueries: Int = 1000
+
+    func run() throws {
+        Parallel.threadCount = threads
+        let t0 = Clock.wallSeconds()
+        let (data, labels) = try loadMNIST(dir: mnist, n: n)
+        print(String(format: "loaded %d × %d in %.2f s", data.rows, data.cols, Clock.wallSeconds() - t0))
+        if knnOnly {
+            let t1 = Clock.wallSeconds()
+            let c1 = Clock.processCPUSeconds()
+            let (g, stats) = try NNDescent.buildWithStatistics(data, k: 15, includeSelf: true, seed: seed)
+            let t = Clock.wallSeconds() - t1
+            print(String(format: "cpu: total %.2f s (forest %.2f, init %.2f, descent %.2f, finish %.2f); updates per iteration %@",
+                         Clock.processCPUSeconds() - c1, stats.forestCPUSeconds, stats.initCPUSeconds, stats.descentCPUSeconds,
+                         stats.finishCPUSeconds, stats.updatesPerIteration.description))
+            let recall = try NeighborRecall.sampledRecall(data: data, graph: g, queries: 1000, seed: seed)
+            print(String(format: "nndescent k=15: %.2f s, recall (1000 queries) %.4f, peak RSS %d MiB", t, recall,
+                         (Clock.peakRSSBytes() ?? 0) >> 20))
+            return
+        }
+        var params: Parameters = [:]
+        if let epochs { params["n_epochs"] = .number(Double(epochs)) }
+        if sequential { params["deterministic"] = .flag(false) }
+        let umap = try UMAP(parameters: params)
+        let t1 = Clock.wallSeconds()
+        let r = try umap.fit(data, labels: nil, seed: seed, progress: nil)
+        let total = Clock.wallSeconds() - t1
+        for p in r.phases { print(String(format: "  %-10@ wall %7.2f s  cpu %7.2f s", p.name as NSString, p.wallSeconds, p.cpuSeconds)) }
+        print(String(format: "fit total %.2f s; knn_recall %.4f; a %.4f b %.4f; peak RSS %d MiB", total,
+                     r.diagnostics["knn_recall"] ?? -1, r.diagnostics["a"] ?? 0, r.diagnostics["b"] ?? 0,
+                     (Clock.peakRSSBytes() ?? 0) >> 20))
+        for w in r.warnings { print("warning: \(w)") }
+        let emb = r.embedding
+        let g = try ExactKNN.search(emb, k: 10, metric: .euclidean, includeSelf: false)
+        var correct = 0
+        for i in 0..<emb.rows {
+            var votes = [Int](repeating: 0, count: 10)
+            for j in g.neighbors(of: i) { votes[labels[Int(j)]] += 1 }
+            var best = 0
+            for c in 1..<10 where votes[c] > votes[best] { best = c }
+            if best == labels[i] { correct += 1 }
+        }
+        print(String(format: "10-NN leave-one-out accuracy in embedding: %.4f", Double(correct) / Double(emb.rows)))
+        if trustQueries > 0 {
+            let t = try sampledTrustworthiness(data: data, embedding: emb, k: 15, queries: trustQueries, seed: seed)
+            print(String(format: "trustworthiness T(15), %d sampled points: %.4f", trustQueries, t))
+        }
+        if let out = ProcessInfo.processInfo.environment["UMAP_BENCH_OUT"] {
+            let bytes = emb.storage.withUnsafeBufferPointer { Data(buffer: $0) }
+            try bytes.write(to: URL(fileURLWithPath: out))
+        }
+    }
+
+    /// Trustworthiness (Venna & Kaski; sklearn's formula) estimated from `queries` random points:
+    /// T = 1 − 2 / (k (2n − 3k − 1)) · mean_i Σ_{j ∈ U_k(i)} max(0, r(i, j) − k).
+    func sampledTrustworthiness(data: Matrix, embedding: Matrix, k: Int, queries: Int, seed: UInt64) throws -> Double {
+        let n = data.rows, d = data.cols
+        var rng = RandomStream(seed: seed, purpose: "bench.trust")
+        let picked = rng.sample(min(queries, n), from: n)
+        let embKNN = try ExactKNN.query(embedding.selectingRows(picked), reference: embedding, k: k + 1, metric: .euclidean)
+        var norms = [Float](repeating: 0, count: n)
+        data.storage.withUnsafeBufferPointer { x in for j in 0..<n { norms[j] = Distance.dot(x.baseAddress! + j * d, x.baseAddress! + j * d, d) } }
+        let penalties = Parallel.mapChunks(count: picked.count, chunkSize: 16) { _, range -> Double in
+            var row = [Float](repeating: 0, count: n)
+            var total = 0.0
+            data.storage.withUnsafeBufferPointer { x in
+                for q in range {
+                    let i = picked[q]
+                    row.withUnsafeMutableBufferPointer { rb in
+                        BLAS.sgemm(m: 1, n: n, k: d, alpha: -2, a: x.baseAddress! + i * d, lda: d,
+                                   b: x.baseAddress!, ldb: d, transposeB: true, c: rb.baseAddress!, ldc: n)
+                    }
+                    for j in 0..<n { row[j] += norms[i] + norms[j] }
+                    row[i] = -.infinity
+                    var sorted = row
+                    sorted.sort()
+                    var used = 0
+                    for c in 0..<(k + 1) where used < k {
+                        let j = Int(embKNN.indices[q * (k + 1) + c])
+                        if j == i { continue }
+                        used += 1
+                        // rank among the other points (1-based): number strictly closer + 1
+                        var lo = 1, hi = n
+                        let v = row[j]
+                        while lo < hi { let m = (lo + hi) / 2; if sorted[m] < v { lo = m + 1 } else { hi = m } }
+                        let rank = lo  // sorted[0] is the point itself
+                        if rank > k { total += Double(rank - k) }
+                    }
+                }
+            }
+            return total
+        }
+        let mean = penalties.reduce(0, +) / Double(picked.count)
+        let kk = Double(k), nn = Double(n)
+        // Σ over all n points ≈ n · mean, so the n cancels against sklearn's 1 / n.
+        return 1 - 2 * mean / (kk * (2 * nn - 3 * kk - 1))
+    }
+
+    /// Reads the first `n` images of train then t10k (pixels scaled to [0, 1]) and their labels.
+    func loadMNIST(dir: String, n: Int) throws -> (Matrix, [Int]) {
+        var pixels: [Float] = [], labels: [Int] = []
+        for part in ["train", "t10k"] where labels.count < n {
+            let images = try gunzip(dir + "/\(part)-images-idx3-ubyte.gz")
+            let labs = try gunzip(dir + "/\(part)-labels-idx1-ubyte.gz")
+            guard images.count > 16, labs.count > 8 else { throw ValidationError("bad IDX file in \(dir)") }
+            let count = Int(images[4]) << 24 | Int(images[5]) << 16 | Int(images[6]) << 8 | Int(images[7])
+            let take = min(count, n - labels.count)
+            pixels.append(contentsOf: images[16 ..< 16 + take * 784].map { Float($0) / 255 })
+            labels.append(contentsOf: labs[8 ..< 8 + take].map { Int($0) })
+        }
+        return (try Matrix(rows: labels.count, cols: 784, storage: pixels), labels)
+    }
+
+    func gunzip(_ path: String) throws -> [UInt8] {
+        guard let file = gzopen(path, "rb") else { throw ValidationError("cannot open \(path)") }
+        defer { gzclose(file) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
+            if got < 0 { throw ValidationError("gzip error in \(path)") }
+            if got == 0 { break }
+            out.append(contentsOf: buffer[0..<Int(got)])
+        }
+        return out
+    }
+}
