@@ -86,9 +86,3 @@ enum MetricBridge {
         }
     }
 }
-
-/// Figure drawing from stored results. (Filled in when `Plot` lands.)
-enum FigureDrawing {
-    static func draw(spec: ExperimentSpec, records: [RunRecord], store: ResultStore,
-                     log: (String) -> Void) throws -> [URL] { [] }
-}

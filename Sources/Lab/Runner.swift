@@ -100,6 +100,18 @@ public struct Runner {
     }
 }
 
+extension Runner {
+    /// Re-draws the figures of `spec` from its stored results, computing nothing.
+    public func drawFigures(_ spec: ExperimentSpec) throws -> [URL] {
+        let store = ResultStore(root: options.resultsRoot, experiment: spec.name)
+        let records = store.allRecords()
+        guard !records.isEmpty else {
+            throw LabError.invalid("no stored results for '\(spec.name)' under \(store.resultsDirectory.path); run it first with mbench run")
+        }
+        return try FigureDrawing.draw(spec: spec, records: records, store: store, log: log)
+    }
+}
+
 /// Runs one task: fit, measure, store.
 struct TaskExecution {
     let task: ExperimentTask

@@ -13,7 +13,7 @@ struct MBench: ParsableCommand {
         version: Provenance.toolVersion,
         subcommands: [
             // Each subcommand lives in its own file: <Name>Command.swift.
-            RunCommand.self, ValidateCommand.self, ListCommand.self, EmbedCommand.self,
+            RunCommand.self, ValidateCommand.self, ListCommand.self, EmbedCommand.self, FiguresCommand.self,
             DatasetsCommand.self, UMAPBenchCommand.self, GalleryCommand.self, EvaluateCommand.self, ClusterCommand.self,
         ]
     )

@@ -1,0 +1,95 @@
+import Embedding
+import Foundation
+import Linalg
+import Plot
+
+/// Turns records into charts. Dimensions a recipe can lay out or group by:
+/// `dataset`, `algorithm`, `seed`, `n`, `d` (input dimension), or the name of
+/// any algorithm parameter or data-set option.
+struct FigureRecipe {
+    let spec: ExperimentSpec
+    let figure: FigureSpec
+    let store: ResultStore
+
+    func error(_ message: String) -> SpecError {
+        SpecError(file: spec.sourcePath, line: figure.line, column: figure.column,
+                  message: "figure '\(figure.file)': \(message)")
+    }
+
+    func text(_ key: String, _ fallback: String) -> String { figure.settings[key]?.words.first ?? fallback }
+
+    func number(_ key: String, _ fallback: Double) -> Double {
+        if case .number(let x)? = figure.settings[key] { return x }
+        return fallback
+    }
+
+    func flag(_ key: String, _ fallback: Bool) -> Bool {
+        if case .flag(let b)? = figure.settings[key] { return b }
+        return fallback
+    }
+
+    /// The value of a grouping dimension for a record, as text ("" when absent).
+    static func key(_ dimension: String, of record: RunRecord) -> String {
+        switch dimension {
+        case "dataset": return record.task.datasetLabel
+        case "algorithm": return record.task.algorithmLabel
+        case "seed": return String(record.task.seed)
+        case "n": return String(record.dataRows)
+        case "d": return String(record.dataCols)
+        default:
+            if let value = record.task.parameters[dimension] { return value.description }
+            if let value = record.task.dataset.options[dimension] { return ParameterValue.number(value).description }
+            return ""
+        }
+    }
+
+    /// A caption for a dimension value ("MNIST", "n_neighbors = 15").
+    static func caption(_ dimension: String, _ value: String) -> String {
+        switch dimension {
+        case "dataset", "algorithm": return value
+        case "n": return "n = \(value)"
+        default: return "\(dimension) = \(value)"
+        }
+    }
+
+    /// Distinct values of a dimension in first-seen order.
+    static func levels(_ dimension: String, in records: [RunRecord]) -> [String] {
+        var seen: [String] = []
+        for r in records {
+            let k = key(dimension, of: r)
+            if !seen.contains(k) { seen.append(k) }
+        }
+        return seen
+    }
+
+    /// A numeric quantity of a record: `fit_seconds`, `cpu_seconds`, `peak_rss_mib`,
+    /// `phase:<name>`, a metric name, or a diagnostic name.
+    static func quantity(_ name: String, of record: RunRecord) -> Double? {
+        switch name {
+        case "fit_seconds": return record.fitWallSeconds
+        case "cpu_seconds": return record.fitCPUSeconds
+        case "peak_rss_mib": return record.peakRSSBytes.map { Double($0) / 1_048_576 }
+        default:
+            if name.hasPrefix("phase:") {
+                let phase = String(name.dropFirst(6))
+                return record.phases.first { $0.name == phase }?.wallSeconds
+            }
+            return record.metric(name) ?? record.diagnostics[name]
+        }
+    }
+
+    /// A readable axis label for a quantity.
+    static func label(for quantity: String) -> String {
+        switch quantity {
+        case "fit_seconds": return "wall time (s)"
+        case "cpu_seconds": return "CPU time (s)"
+        case "peak_rss_mib": return "peak memory (MiB)"
+        case "n": return "number of points n"
+        default: return quantity.hasPrefix("phase:") ? "\(quantity.dropFirst(6)) time (s)" : quantity
+        }
+    }
+
+    func figureSize(defaultWidth: Double, defaultHeight: Double) -> Figure {
+        Figure(width: number("width", defaultWidth), height: number("height", defaultHeight), dpi: 150)
+    }
+}

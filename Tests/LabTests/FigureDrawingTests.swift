@@ -1,0 +1,50 @@
+import XCTest
+@testable import Lab
+
+final class FigureDrawingTests: XCTestCase {
+    let yaml = """
+    name: fig
+    seeds: [0, 1]
+    datasets:
+      - name: blobs
+        n: [200, 400]
+        options: {dimension: 4, centers: 3}
+    algorithms:
+      - name: pca
+    metrics: [trustworthiness@10]
+    figures:
+      - {kind: embeddings, file: e.png, rows: dataset, cols: n, annotate: [trustworthiness@10]}
+      - {kind: lines, file: l.png, x: n, y: [fit_seconds, trustworthiness@10], log_x: true, fit_exponent: true}
+      - {kind: histograms, file: h.png, values: explained_variance, panels: dataset, series: n}
+    """
+
+    func testFiguresAreDrawnAndByteIdenticalWhenRedrawn() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-fig-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let spec = try SpecParser.parse(yaml: yaml, file: "fig.yaml")
+        let runner = Runner(options: RunOptions(resultsRoot: root), log: { _ in })
+        let summary = try runner.run(spec)
+        XCTAssertEqual(summary.figures.map(\.lastPathComponent), ["e.png", "l.png", "h.png"])
+        let first = try summary.figures.map { try Data(contentsOf: $0) }
+        for data in first { XCTAssertEqual(Array(data.prefix(4)), [0x89, 0x50, 0x4E, 0x47]) }
+        let again = try runner.drawFigures(spec).map { try Data(contentsOf: $0) }
+        XCTAssertEqual(first, again)
+    }
+
+    func testBadFigureSettingsAreSpecErrors() {
+        let bad = yaml.replacingOccurrences(of: "file: e.png", with: "file: ../e.png")
+        XCTAssertThrowsError(try SpecParser.parse(yaml: bad, file: "fig.yaml")) { error in
+            XCTAssertEqual((error as? SpecError)?.line, 11)
+        }
+        let unknown = yaml.replacingOccurrences(of: "rows: dataset", with: "rowz: dataset")
+        XCTAssertThrowsError(try SpecParser.parse(yaml: unknown, file: "fig.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("unknown key 'rowz'"))
+        }
+    }
+
+    func testPowerLawExponent() {
+        let x = [1000.0, 2000, 4000, 8000]
+        XCTAssertEqual(PowerLaw.exponent(x: x, y: x.map { 3 * pow($0, 1.5) })!, 1.5, accuracy: 1e-9)
+        XCTAssertNil(PowerLaw.exponent(x: [1], y: [1]))
+    }
+}
