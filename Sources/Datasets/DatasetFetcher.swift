@@ -121,13 +121,13 @@ public struct DatasetFetcher: Sendable {
         for source in sources(entry, file) {
             do {
                 switch source {
-                case let .directory(dir, _):
+                case let .directory(dir, kind):
                     let candidates = [dir.appendingPathComponent(file.gzName), dir.appendingPathComponent(file.name)]
                     guard let found = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0.path) }) else {
                         tried.append("\(source): no \(file.gzName) or \(file.name)")
                         continue
                     }
-                    try install(from: found, entry, file, source: "\(source.description.split(separator: " ").first ?? "") \(found.path)")
+                    try install(from: found, entry, file, source: "\(kind) \(found.path)")
                 case let .remote(url, _):
                     let temp = try AtomicFile.temporaryURL(besides: target.appendingPathExtension("gz"))
                     defer { try? FileManager.default.removeItem(at: temp) }

@@ -15,35 +15,57 @@ extension DatasetLoader {
         } else {
             throw DatasetsError.invalidRequest("'\(entry.name)' has no split '\(split)'; use all, \(entry.splits.joined(separator: ", "))")
         }
-        var storage: [Float] = []
+        // Fetch and check every split first, then decode all images straight into one allocation.
+        var parts: [(url: URL, header: IDX.Header)] = []
         var labels: [Int] = []
-        var cols = 0
         var hashes: [String] = []
+        var cols = -1
         for s in splits {
             guard let pair = entry.files(split: s) else {
                 throw DatasetsError.invalidRequest("registry entry '\(entry.name)' lacks images or labels for split '\(s)'")
             }
             let imagesURL = try fetcher.fetch(entry, pair.images, progress: progress).url
             let labelsURL = try fetcher.fetch(entry, pair.labels, progress: progress).url
-            progress?("reading \(entry.name) \(s)", 0)
-            let images = try readMapped(imagesURL) { try IDX.decodeMatrix($0, path: imagesURL.path, scale: entry.pixelScale) }
-            let splitLabels = try IDX.readLabels(from: labelsURL)
-            guard splitLabels.count == images.rows else {
-                throw DatasetsError.labelCountMismatch(dataCount: images.rows, labelCount: splitLabels.count, labelsPath: labelsURL.path)
+            let header = try readMapped(imagesURL) { try IDX.parseHeader($0, path: imagesURL.path) }
+            let rows = header.shape[0]
+            let width = header.shape.dropFirst().reduce(1, *)
+            if cols >= 0 && width != cols {
+                throw DatasetsError.sizeMismatch(path: imagesURL.path, detail: "\(width) values per image, other split has \(cols)")
             }
-            if storage.isEmpty {
-                storage = images.storage
-                cols = images.cols
-            } else {
-                guard images.cols == cols else {
-                    throw DatasetsError.sizeMismatch(path: imagesURL.path, detail: "\(images.cols) values per image, other split has \(cols)")
-                }
-                storage.append(contentsOf: images.storage)
+            cols = width
+            let splitLabels = try IDX.readLabels(from: labelsURL)
+            guard splitLabels.count == rows else {
+                throw DatasetsError.labelCountMismatch(dataCount: rows, labelCount: splitLabels.count, labelsPath: labelsURL.path)
             }
             labels.append(contentsOf: splitLabels)
+            parts.append((imagesURL, header))
             hashes += [pair.images.sha256, pair.labels.sha256]
         }
-        let data = try Matrix(rows: labels.count, cols: cols, storage: storage)
+        progress?("reading \(entry.name)", 0)
+        let total = labels.count * max(cols, 0)
+        var failure: Error? = nil
+        let storage = [Float](unsafeUninitializedCapacity: total) { out, initialised in
+            var offset = 0
+            for part in parts {
+                do {
+                    try readMapped(part.url) { raw in
+                        // The file may have changed since the header was read: parse again.
+                        let h = try IDX.parseHeader(raw, path: part.url.path)
+                        guard h == part.header else { throw DatasetsError.io(path: part.url.path, detail: "file changed while reading") }
+                        IDX.decodeValues(raw, header: h, scale: entry.pixelScale,
+                                         into: UnsafeMutableBufferPointer(rebasing: out[offset ..< offset + h.count]))
+                    }
+                } catch {
+                    failure = error
+                    break
+                }
+                offset += part.header.count
+            }
+            if failure != nil { out.update(repeating: 0) }
+            initialised = total
+        }
+        if let failure { throw failure }
+        let data = try Matrix(rows: labels.count, cols: max(cols, 0), storage: storage)
         let (m, l, selection) = try select(data, labels: labels, request: request, seed: seed,
                                            keepGlobalScale: entry.imageShape != nil)
         let identity = "registry\nname=\(entry.name)\npayloads=\(hashes.joined(separator: ","))\nsplit=\(split)\n\(selection)"

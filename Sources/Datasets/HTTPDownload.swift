@@ -17,7 +17,8 @@ extension DatasetFetcher {
                 return
             } catch let failure as DownloadFailure {
                 lastError = DatasetsError.download(url: url.absoluteString,
-                                                   detail: failure.detail + (attempts > 1 ? " (attempt \(attempt) of \(attempts))" : ""))
+                                                   detail: failure.detail + (!failure.transient ? " (not retried)"
+                                                       : attempts > 1 ? " (attempt \(attempt) of \(attempts))" : ""))
                 if !failure.transient || attempt == attempts { break }
                 Thread.sleep(forTimeInterval: delay)
                 delay *= 2

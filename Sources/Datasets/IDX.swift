@@ -142,34 +142,38 @@ public enum IDX {
         let h = try parseHeader(raw, path: path)
         let rows = h.shape[0]
         let cols = h.shape.count == 1 ? 1 : h.shape.dropFirst().reduce(1, *)
-        var storage = [Float](repeating: 0, count: h.count)
-        storage.withUnsafeMutableBufferPointer { out in
-            let src = UnsafeRawBufferPointer(rebasing: raw[h.dataOffset...])
-            switch h.dtype {
-            case .uint8:
-                // Table of the 256 exactly divided values: fast and bit-identical to v / scale.
-                let table = (0..<256).map { Float($0) / scale }
-                let p = src.bindMemory(to: UInt8.self)
-                table.withUnsafeBufferPointer { t in for i in 0..<out.count { out[i] = t[Int(p[i])] } }
-            case .int8:
-                let table = (0..<256).map { Float(Int8(truncatingIfNeeded: $0)) / scale }
-                let p = src.bindMemory(to: UInt8.self)
-                table.withUnsafeBufferPointer { t in for i in 0..<out.count { out[i] = t[Int(p[i])] } }
-            case .int16:
-                for i in 0..<out.count { out[i] = Float(Int16(bigEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) / scale }
-            case .int32:
-                for i in 0..<out.count { out[i] = Float(Int32(bigEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) / scale }
-            case .float32:
-                for i in 0..<out.count { out[i] = Float(bitPattern: UInt32(bigEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) / scale }
-            case .float64:
-                for i in 0..<out.count { out[i] = Float(Double(bitPattern: UInt64(bigEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) / scale }
-            }
+        let storage = [Float](unsafeUninitializedCapacity: h.count) { out, initialised in
+            decodeValues(raw, header: h, scale: scale, into: out)
+            initialised = h.count
         }
         let m = try Matrix(rows: rows, cols: cols, storage: storage)
         if !h.dtype.isInteger, let bad = m.firstNonFinite() {
             throw DatasetsError.nonFinite(source: path, row: bad.row, column: bad.col, value: bad.value)
         }
         return m
+    }
+
+    /// Converts the `header.count` values of `raw` to `Float`, divided by `scale`, into `out`
+    /// (which must hold at least that many). No non-finite check.
+    public static func decodeValues(_ raw: UnsafeRawBufferPointer, header h: Header, scale: Float,
+                                    into out: UnsafeMutableBufferPointer<Float>) {
+        let src = UnsafeRawBufferPointer(rebasing: raw[h.dataOffset...])
+        let count = h.count
+        switch h.dtype {
+        case .uint8, .int8:
+            // Table of the 256 exactly divided values: fast and bit-identical to v / scale.
+            let table = (0..<256).map { Float(h.dtype == .uint8 ? $0 : Int(Int8(truncatingIfNeeded: $0))) / scale }
+            let p = src.bindMemory(to: UInt8.self)
+            table.withUnsafeBufferPointer { t in for i in 0..<count { out[i] = t[Int(p[i])] } }
+        case .int16:
+            for i in 0..<count { out[i] = Float(Int16(bigEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) / scale }
+        case .int32:
+            for i in 0..<count { out[i] = Float(Int32(bigEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) / scale }
+        case .float32:
+            for i in 0..<count { out[i] = Float(bitPattern: UInt32(bigEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) / scale }
+        case .float64:
+            for i in 0..<count { out[i] = Float(Double(bitPattern: UInt64(bigEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) / scale }
+        }
     }
 
     /// Decodes a 1-D integer IDX payload to labels.

@@ -85,7 +85,8 @@ struct DatasetsCommand: ParsableCommand {
                 for l in labels { counts[l, default: 0] += 1 }
                 print("labels: " + counts.keys.sorted().map { "\($0):\(counts[$0]!)" }.joined(separator: " "))
             }
-            let (lo, hi) = d.data.storage.reduce((Float.infinity, -Float.infinity)) { (min($0.0, $1), max($0.1, $1)) }
+            var lo = Float.infinity, hi = -Float.infinity
+            d.data.storage.withUnsafeBufferPointer { for v in $0 { lo = min(lo, v); hi = max(hi, v) } }
             print(String(format: "values in [%g, %g]", lo, hi))
             print("checksum: \(d.checksum)")
             print(String(format: "load time: %.3f s", seconds))

@@ -158,6 +158,16 @@ final class FetcherTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: f.cachedURL(e, imagesFile).path))
     }
 
+    func testSystemCopyIsUsedWhenNoMirror() throws {
+        var e = entry(urls: [])
+        e.systemDirectories = ["/nonexistent/system", root.appendingPathComponent("tiny").path]
+        let f = DatasetFetcher(cacheDirectory: cache, useSystemCopies: true, usePublicURLs: false, showProgressBar: false)
+        let (_, source) = try f.fetch(e, e.files[0])
+        XCTAssertTrue(source.hasPrefix("system copy"), source)
+        XCTAssertTrue(f.isCached(e, e.files[0]))
+        XCTAssertEqual(try f.fetch(e, e.files[0]).source.prefix(5), "cache")
+    }
+
     func testLabelCountMismatch() throws {
         files["train-labels-idx1-ubyte"] = try IDX.encode(shape: [4], dtype: .uint8, values: [0, 1, 2, 1])
         try Data(try Gzip.compress(files["train-labels-idx1-ubyte"]!)).write(to: root.appendingPathComponent("tiny/train-labels-idx1-ubyte.gz"))
