@@ -60,6 +60,11 @@ struct AxesRenderer {
         guard let (lo, hi) = bounds else { return scale == .log ? (1, 10) : (0, 1) }
         var (a, b) = TickGenerator.limits(lo, hi, scale: scale)
         if stickyZero && scale == .linear && lo == 0 && b > 0 { a = 0 }
+        if !(a.isFinite && b.isFinite && a < b) {
+            // Margins overflowed (data near ±Double.greatestFiniteMagnitude): fall back to the padded data range.
+            (a, b) = TickGenerator.paddedRange(lo, hi, scale: scale)
+            if !(b - a).isFinite { (a, b) = (lo / 2, hi / 2) }
+        }
         return (a, b)
     }
 
@@ -277,9 +282,8 @@ struct AxesRenderer {
             var colorIndex: [Int] = []
             var palette: [Color]
             let useIndex = s.categories != nil || s.values != nil
-            if let cats = s.categories {
-                let count = max((cats.max() ?? 0) + 1, s.categoryNames?.count ?? 0)
-                palette = (0..<max(count, 1)).map { Palette.color(category: $0, of: count).withAlpha(alpha) }
+            if s.categories != nil {
+                palette = Palette.categorical(count: PreparedAxes.categoryCount(s)).map { $0.withAlpha(alpha) }
             } else if let cb = p.colorBar, s.values != nil {
                 palette = (0..<256).map { cb.map.color(at: Double($0) / 255).withAlpha(alpha) }
             } else {
@@ -292,7 +296,7 @@ struct AxesRenderer {
                 let pt = Point(xt(s.x[i]), yt(s.y[i]))
                 centers.append(pt)
                 if let cats = s.categories {
-                    colorIndex.append(cats[i] >= 0 ? cats[i] : 0)
+                    colorIndex.append(((cats[i] % palette.count) + palette.count) % palette.count)
                 } else if s.values != nil, let cb = p.colorBar {
                     let t = (v - cb.lo) / (cb.hi - cb.lo)
                     colorIndex.append(Int((min(max(t, 0), 1) * 255).rounded()))
@@ -355,8 +359,8 @@ struct AxesRenderer {
                 if i == 0 { outline.append(Point(x0, base)) }
                 outline.append(Point(x0, top)); outline.append(Point(x1, top))
                 if i == h.heights.count - 1 { outline.append(Point(x1, base)) }
-                var y = top
-                while y < base { occupancy.append(Point((x0 + x1) / 2, y)); y += px(6) }
+                var y = max(top, plot.minY)
+                while y < min(base, plot.maxY) { occupancy.append(Point((x0 + x1) / 2, y)); y += px(6) }
             }
             // Filled bars as one polygon, so adjacent bars do not leave seams at shared edges.
             if h.series.style == .filled { canvas.fillPolygon(outline, color: h.color.withAlpha(h.series.alpha)) }
@@ -390,7 +394,8 @@ struct AxesRenderer {
         for i in 1..<pts.count {
             let a = pts[i - 1], b = pts[i]
             let len = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot()
-            let n = min(1000, max(1, Int(len / 4)))
+            guard len.isFinite else { out.append(b); continue }
+            let n = min(1000, max(1, Int(min(len, 4000) / 4)))
             for k in 1...n { let t = Double(k) / Double(n); out.append(Point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t)) }
         }
         return out

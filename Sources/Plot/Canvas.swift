@@ -245,8 +245,8 @@ public struct Canvas: Sendable {
         let pts = points.filter { $0.x.isFinite && $0.y.isFinite }
         guard pts.count >= 2, lineWidth > 0 else { return }
         var segments: [(Point, Point)] = []
-        if let dash, dash.count >= 2, dash.allSatisfy({ $0 > 0 }) {
-            segments = Canvas.dashed(pts, pattern: dash)
+        if let dash, dash.count >= 2, dash.allSatisfy({ $0 > 0 && $0.isFinite }) {
+            segments = Canvas.dashed(pts, pattern: dash.map { max($0, 0.5) })  // ≥ 0.5 px keeps the loop bounded
         } else {
             for i in 1..<pts.count { segments.append((pts[i - 1], pts[i])) }
         }

@@ -86,9 +86,9 @@ struct PreparedAxes {
                     if s.values != nil { vb.add(v) }
                 }
                 if let cats = s.categories {
-                    let count = max((cats.max() ?? 0) + 1, s.categoryNames?.count ?? 0)
-                    let present = Set(cats.filter { $0 >= 0 })
-                    for c in 0..<count where present.contains(c) {
+                    let count = PreparedAxes.categoryCount(s)
+                    let present = Set(cats.filter { $0 >= 0 }).sorted()
+                    for c in present.prefix(PreparedAxes.maximumLegendEntries) {
                         let name = (s.categoryNames.flatMap { c < $0.count ? $0[c] : nil }) ?? "\(c)"
                         legendEntries.append(LegendEntry(label: name, color: Palette.color(category: c, of: count), kind: .marker))
                     }
@@ -179,6 +179,14 @@ struct PreparedAxes {
         }
         xBounds = xb.pair
         yBounds = yb.pair
+    }
+
+    /// At most this many classes are listed in a legend.
+    static let maximumLegendEntries = 40
+
+    /// Number of classes a categorical scatter's palette is chosen for.
+    static func categoryCount(_ s: ScatterSeries) -> Int {
+        max((s.categories?.max() ?? 0) + 1, s.categoryNames?.count ?? 0, 1)
     }
 
     static func check(_ ok: Bool, _ message: String) throws {

@@ -187,7 +187,7 @@ public final class TextRenderer {
                      color: Color = .ink, anchor: TextAnchor = TextAnchor(.left, .baseline),
                      rotated: Bool = false) -> Rect {
         let b = box(text, at: point, font: font, anchor: anchor, rotated: rotated)
-        guard !text.isEmpty, let (f, fi, glyphs, w26) = layout(text, font: font), let size = f.pointee.size else { return b }
+        guard !text.isEmpty, b.minX.isFinite, b.minY.isFinite, abs(b.minX) < 1e6, abs(b.minY) < 1e6, let (f, fi, glyphs, w26) = layout(text, font: font), let size = f.pointee.size else { return b }
         let s = size26(font)
         let m = size.pointee.metrics
         let ascent = Int((Double(m.ascender) / 64).rounded(.up))

@@ -26,6 +26,7 @@ struct GalleryCommand: ParsableCommand {
             ("loglog.png", { try Gallery.logLog() }),
             ("histograms.png", { try Gallery.histograms() }),
             ("grid.png", { try Gallery.grid() }),
+            ("fuzzy-cover.png", { try Gallery.fuzzyCover() }),
         ]
         for (name, make) in figures {
             let url = dir.appendingPathComponent(name)
@@ -165,6 +166,31 @@ enum Gallery {
         }
         let grid = PanelGrid(rows: 2, cols: 3, panels: panels, title: "Two data sets × three views", sharedLegend: true)
         return try Figure(width: 10, height: 6.4, dpi: 150).render(grid)
+    }
+
+    /// Each point's ball of radius = distance to its k-th nearest neighbour (brute force), drawn translucent.
+    static func fuzzyCover() throws -> RenderedFigure {
+        var rng = RandomStream(seed: 7, purpose: "gallery.cover")
+        let n = 160, k = 5
+        var x: [Double] = [], y: [Double] = []
+        for i in 0..<n {
+            // A noisy circle, denser on one side, so the balls' sizes vary.
+            let u = Double(i) / Double(n)
+            let a = 2 * Double.pi * (u + 0.25 * sin(2 * Double.pi * u) / Double.pi)
+            x.append(cos(a) + 0.06 * rng.nextGaussian())
+            y.append(sin(a) + 0.06 * rng.nextGaussian())
+        }
+        var radius: [Double] = []
+        for i in 0..<n {
+            var d = (0..<n).filter { $0 != i }.map { ((x[$0] - x[i]) * (x[$0] - x[i]) + (y[$0] - y[i]) * (y[$0] - y[i])).squareRoot() }
+            d.sort()
+            radius.append(d[k - 1])
+        }
+        var ax = Axes(title: "Fuzzy cover: balls of radius = distance to the 5th neighbour", xLabel: "x", yLabel: "y",
+                      equalAspect: true)
+        ax.add(.circles(CircleSeries(x: x, y: y, radius: radius, color: Palette.okabeIto[0], alpha: 0.12, label: "ball B(xᵢ, r₅(xᵢ))")))
+        ax.add(.scatter(ScatterSeries(x: x, y: y, color: .ink, label: "data point xᵢ", size: 3, alpha: 1)))
+        return try Figure(width: 6.4, height: 4.8, dpi: 150).render(ax)
     }
 
     static func correlation(_ a: [Double], _ b: [Double]) -> Double {

@@ -108,3 +108,20 @@ final class FigureTests: XCTestCase {
         XCTAssertGreaterThan(dark, r.canvas.width * r.canvas.height / 4)
     }
 }
+
+final class RobustnessTests: XCTestCase {
+    func testExtremeInputsDoNotCrash() throws {
+        let fig = Figure(width: 3, height: 2, dpi: 60)
+        var huge = Axes()
+        huge.add(.scatter(ScatterSeries(x: [-1e308, 1e308], y: [0, 1], categories: [5_000_000, -3])))
+        huge.add(.line(LineSeries(x: [0, 1, 2], y: [1e-300, 1e300, 0], dash: [1e-12, 1e-12])))
+        _ = try fig.render(huge)
+        var tiny = Axes(xScale: .log, yScale: .log)
+        tiny.add(.line(LineSeries(x: [1e-300, 1e300], y: [5e-324, 1])))
+        tiny.add(.histogram(HistogramSeries(values: [1, 10, 100], bins: .count(5))))
+        _ = try fig.render(tiny)
+        var fixed = Axes(xLimits: 3...3, yLimits: -1...(-1))
+        fixed.add(.text(TextAnnotation("edge", x: .nan, y: 0, coordinates: .data)))
+        _ = try fig.render(fixed)
+    }
+}
