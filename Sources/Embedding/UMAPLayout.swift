@@ -1,13 +1,9 @@
 import Linalg
 
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// UMAP's stochastic gradient descent with edge sampling and negative sampling
-/// (umap-learn's optimize_layout_euclidean), in two flavours:
+/// (umap-learn's optimize_layout_euclidean: attraction −2ab·d^(2(b−1)) / (1 + a·d^(2b)),
+/// repulsion 2γb / ((0.001 + d²)(1 + a·d^(2b))), each gradient coordinate clipped to ±4,
+/// learning rate decayed linearly to 0), in two flavours:
 ///
 /// - deterministic parallel (default): each epoch, head vertices are split in chunks
 ///   fixed by n; a chunk updates only its own head vertices in place, reads every
@@ -32,103 +28,105 @@ struct UMAPLayout {
     var moveOther: Bool
     var deterministic: Bool
 
+    /// Raw views shared by the sweeps of one epoch.
+    struct Buffers {
+        var edgeStart: UnsafePointer<Int>
+        var tail: UnsafePointer<Int32>
+        var period: UnsafePointer<Double>
+        var negativePeriod: UnsafePointer<Double>
+        var nextSample: UnsafeMutablePointer<Double>
+        var nextNegative: UnsafeMutablePointer<Double>
+        /// Positions written (own heads).
+        var head: UnsafeMutablePointer<Float>
+        /// Positions read for tails and negative samples.
+        var others: UnsafePointer<Float>
+        /// When non-nil, tails are moved here immediately (sequential mode).
+        var inPlaceTail: UnsafeMutablePointer<Float>?
+        var tailCount: Int
+        var dim: Int
+    }
+
     /// Optimises `head` (heads × dim) in place against `tailEmbedding` (nil: head itself).
     func optimise(head: inout [Float], dim: Int, tailEmbedding: [Float]?, tailCount: Int, seed: UInt64,
                   progress: ((Double) -> Void)? = nil) {
         let heads = edgeStart.count - 1
-        let edges = tail.count
         var nextSample = epochsPerSample
-        let epochsPerNegative = epochsPerSample.map { $0 / negativeSampleRate }
-        var nextNegative = epochsPerNegative
+        let negativePeriod = epochsPerSample.map { $0 / negativeSampleRate }
+        var nextNegative = negativePeriod
         let chunkSize = max(64, (heads + 255) / 256)
         let chunks = Parallel.chunkCount(count: heads, chunkSize: chunkSize)
-        let a = self.a, b = self.b, gamma = self.gamma
         var snapshot = tailEmbedding ?? head
         let sameSet = tailEmbedding == nil
-        for epoch in 0..<epochs {
-            let alpha = initialAlpha * (1 - Float(epoch) / Float(epochs))
-            let n = Double(epoch)
-            if sameSet && deterministic { snapshot = head }
-            if !deterministic {
-                var rng = RandomStream(seed: seed, purpose: "umap.sgd.sequential", index: UInt64(epoch))
-                head.withUnsafeMutableBufferPointer { hb in
-                    let hp = hb.baseAddress!
-                    if sameSet {
-                        sweep(range: 0..<heads, epoch: n, alpha: alpha, a: a, b: b, gamma: gamma, dim: dim,
-                              head: hp, others: hp, tailCount: tailCount, nextSample: &nextSample,
-                              nextNegative: &nextNegative, epochsPerNegative: epochsPerNegative, rng: &rng,
-                              tailMoves: nil, inPlaceTail: moveOther ? hp : nil)
-                    } else {
+        var moveVertex = [[Int32]](repeating: [], count: chunks)
+        var moveDelta = [[Float]](repeating: [], count: chunks)
+        edgeStart.withUnsafeBufferPointer { esb in
+        tail.withUnsafeBufferPointer { tb in
+        epochsPerSample.withUnsafeBufferPointer { pb in
+        negativePeriod.withUnsafeBufferPointer { npb in
+        nextSample.withUnsafeMutableBufferPointer { nsb in
+        nextNegative.withUnsafeMutableBufferPointer { nnb in
+            for epoch in 0..<epochs {
+                let alpha = initialAlpha * (1 - Float(epoch) / Float(epochs))
+                let n = Double(epoch)
+                if !deterministic {
+                    var rng = RandomStream(seed: seed, purpose: "umap.sgd.sequential", index: UInt64(epoch))
+                    head.withUnsafeMutableBufferPointer { hb in
                         snapshot.withUnsafeBufferPointer { sb in
-                            sweep(range: 0..<heads, epoch: n, alpha: alpha, a: a, b: b, gamma: gamma, dim: dim,
-                                  head: hp, others: sb.baseAddress!, tailCount: tailCount, nextSample: &nextSample,
-                                  nextNegative: &nextNegative, epochsPerNegative: epochsPerNegative, rng: &rng,
-                                  tailMoves: nil, inPlaceTail: nil)
+                            let buffers = Buffers(edgeStart: esb.baseAddress!, tail: tb.baseAddress!, period: pb.baseAddress!,
+                                                  negativePeriod: npb.baseAddress!, nextSample: nsb.baseAddress!,
+                                                  nextNegative: nnb.baseAddress!, head: hb.baseAddress!,
+                                                  others: sameSet ? UnsafePointer(hb.baseAddress!) : sb.baseAddress!,
+                                                  inPlaceTail: sameSet && moveOther ? hb.baseAddress! : nil,
+                                                  tailCount: tailCount, dim: dim)
+                            var mv: [Int32] = [], md: [Float] = []
+                            sweep(0..<heads, epoch: n, alpha: alpha, buffers, rng: &rng, moveVertex: &mv, moveDelta: &md)
                         }
                     }
-                }
-            } else {
-                var moves = [[TailMove]](repeating: [], count: chunks)
-                head.withUnsafeMutableBufferPointer { hb in
-                    snapshot.withUnsafeBufferPointer { sb in
-                        nextSample.withUnsafeMutableBufferPointer { nsb in
-                            nextNegative.withUnsafeMutableBufferPointer { nnb in
-                                moves.withUnsafeMutableBufferPointer { mb in
-                                    let hp = hb.baseAddress!, sp = sb.baseAddress!
-                                    let nsp = nsb.baseAddress!, nnp = nnb.baseAddress!, mp = mb.baseAddress!
+                } else {
+                    if sameSet {
+                        snapshot.withUnsafeMutableBufferPointer { sb in
+                            head.withUnsafeBufferPointer { hb in sb.baseAddress!.update(from: hb.baseAddress!, count: hb.count) }
+                        }
+                    }
+                    head.withUnsafeMutableBufferPointer { hb in
+                        snapshot.withUnsafeBufferPointer { sb in
+                            moveVertex.withUnsafeMutableBufferPointer { mvb in
+                                moveDelta.withUnsafeMutableBufferPointer { mdb in
+                                    let buffers = Buffers(edgeStart: esb.baseAddress!, tail: tb.baseAddress!, period: pb.baseAddress!,
+                                                          negativePeriod: npb.baseAddress!, nextSample: nsb.baseAddress!,
+                                                          nextNegative: nnb.baseAddress!, head: hb.baseAddress!,
+                                                          others: sb.baseAddress!, inPlaceTail: nil, tailCount: tailCount, dim: dim)
+                                    let mvp = mvb.baseAddress!, mdp = mdb.baseAddress!
                                     Parallel.forEachChunk(count: heads, chunkSize: chunkSize) { c, range in
                                         var rng = RandomStream(seed: seed, purpose: "umap.sgd",
                                                                index: UInt64(epoch) * UInt64(chunks) + UInt64(c))
-                                        var local: [TailMove] = []
-                                        var ns = UnsafeMutableBufferPointer(start: nsp, count: edges)
-                                        var nn = UnsafeMutableBufferPointer(start: nnp, count: edges)
-                                        sweepRaw(range: range, epoch: n, alpha: alpha, a: a, b: b, gamma: gamma, dim: dim,
-                                                 head: hp, others: sp, tailCount: tailCount, nextSample: &ns,
-                                                 nextNegative: &nn, epochsPerNegative: epochsPerNegative, rng: &rng,
-                                                 recordTailMoves: moveOther, tailMoves: &local, inPlaceTail: nil)
-                                        (mp + c).pointee = local
+                                        mvp[c].removeAll(keepingCapacity: true)
+                                        mdp[c].removeAll(keepingCapacity: true)
+                                        sweep(range, epoch: n, alpha: alpha, buffers, rng: &rng, moveVertex: &mvp[c], moveDelta: &mdp[c])
                                     }
                                 }
                             }
                         }
                     }
-                }
-                if moveOther {
-                    for list in moves {
-                        for m in list {
-                            let base = Int(m.vertex) * dim
-                            head[base] += m.dx
-                            if dim > 1 { head[base + 1] += m.dy }
-                            if dim > 2 { for k in 2..<dim { head[base + k] += m.rest[k - 2] } }
+                    if moveOther {
+                        head.withUnsafeMutableBufferPointer { hb in
+                            let h = hb.baseAddress!
+                            for c in 0..<chunks {
+                                let verts = moveVertex[c], deltas = moveDelta[c]
+                                for (m, v) in verts.enumerated() {
+                                    for q in 0..<dim { h[Int(v) * dim + q] += deltas[m * dim + q] }
+                                }
+                            }
                         }
                     }
                 }
+                progress?(Double(epoch + 1) / Double(epochs))
             }
-            progress?(Double(epoch + 1) / Double(epochs))
         }
-    }
-
-    struct TailMove {
-        var vertex: Int32
-        var dx: Float
-        var dy: Float
-        var rest: [Float]
-    }
-
-    private func sweep(range: Range<Int>, epoch: Double, alpha: Float, a: Float, b: Float, gamma: Float, dim: Int,
-                       head: UnsafeMutablePointer<Float>, others: UnsafePointer<Float>, tailCount: Int,
-                       nextSample: inout [Double], nextNegative: inout [Double], epochsPerNegative: [Double],
-                       rng: inout RandomStream, tailMoves: UnsafeMutablePointer<[TailMove]>?,
-                       inPlaceTail: UnsafeMutablePointer<Float>?) {
-        var unused: [TailMove] = []
-        nextSample.withUnsafeMutableBufferPointer { ns in
-            nextNegative.withUnsafeMutableBufferPointer { nn in
-                var nsb = ns, nnb = nn
-                sweepRaw(range: range, epoch: epoch, alpha: alpha, a: a, b: b, gamma: gamma, dim: dim, head: head,
-                         others: others, tailCount: tailCount, nextSample: &nsb, nextNegative: &nnb,
-                         epochsPerNegative: epochsPerNegative, rng: &rng, recordTailMoves: false, tailMoves: &unused,
-                         inPlaceTail: inPlaceTail)
-            }
+        }
+        }
+        }
+        }
         }
     }
 
@@ -136,61 +134,98 @@ struct UMAPLayout {
     private static func clip(_ x: Float) -> Float { x > 4 ? 4 : (x < -4 ? -4 : x) }
 
     /// Processes the edges of head vertices in `range` that are due in this epoch.
-    private func sweepRaw(range: Range<Int>, epoch: Double, alpha: Float, a: Float, b: Float, gamma: Float, dim: Int,
-                          head: UnsafeMutablePointer<Float>, others: UnsafePointer<Float>, tailCount: Int,
-                          nextSample: inout UnsafeMutableBufferPointer<Double>,
-                          nextNegative: inout UnsafeMutableBufferPointer<Double>, epochsPerNegative: [Double],
-                          rng: inout RandomStream, recordTailMoves: Bool, tailMoves: inout [TailMove],
-                          inPlaceTail: UnsafeMutablePointer<Float>?) {
-        var grad = [Float](repeating: 0, count: dim)
-        tail.withUnsafeBufferPointer { tb in
-            epochsPerSample.withUnsafeBufferPointer { eb in
-                epochsPerNegative.withUnsafeBufferPointer { enb in
-                    for j in range {
-                        let current = head + j * dim
-                        for e in edgeStart[j]..<edgeStart[j + 1] where nextSample[e] <= epoch {
-                            let k = Int(tb[e])
-                            let other = others + k * dim
-                            var d2: Float = 0
-                            for q in 0..<dim { let t = current[q] - other[q]; d2 += t * t }
-                            var coeff: Float = 0
-                            if d2 > 0 {
-                                let pb = powf(d2, b)
-                                coeff = -2 * a * b * (pb / d2) / (a * pb + 1)
-                            }
-                            for q in 0..<dim { grad[q] = UMAPLayout.clip(coeff * (current[q] - other[q])) }
-                            for q in 0..<dim { current[q] += grad[q] * alpha }
-                            if moveOther {
-                                if let tp = inPlaceTail {
-                                    for q in 0..<dim { tp[k * dim + q] -= grad[q] * alpha }
-                                } else if recordTailMoves {
-                                    tailMoves.append(TailMove(vertex: Int32(k), dx: -grad[0] * alpha,
-                                                                  dy: dim > 1 ? -grad[1] * alpha : 0,
-                                                                  rest: dim > 2 ? (2..<dim).map { -grad[$0] * alpha } : []))
-                                }
-                            }
-                            nextSample[e] += eb[e]
-                            let negatives = Int((epoch - nextNegative[e]) / enb[e])
-                            if negatives > 0 {
-                                for _ in 0..<negatives {
-                                    let s = rng.nextInt(below: tailCount)
-                                    let neg = (inPlaceTail != nil ? UnsafePointer(inPlaceTail!) : others) + s * dim
-                                    var nd2: Float = 0
-                                    for q in 0..<dim { let t = current[q] - neg[q]; nd2 += t * t }
-                                    var c: Float = 0
-                                    if nd2 > 0 {
-                                        c = 2 * gamma * b / ((0.001 + nd2) * (a * powf(nd2, b) + 1))
-                                    }  // coincident points (including s == j) exert no force
-                                    if c > 0 {
-                                        for q in 0..<dim { current[q] += UMAPLayout.clip(c * (current[q] - neg[q])) * alpha }
-                                    }
-                                }
-                                nextNegative[e] += Double(negatives) * enb[e]
-                            }
+    /// Tail moves go to `inPlaceTail` when set, else (if `moveOther`) to the move lists.
+    private func sweep(_ range: Range<Int>, epoch: Double, alpha: Float, _ z: Buffers, rng: inout RandomStream,
+                       moveVertex: inout [Int32], moveDelta: inout [Float]) {
+        let dim = z.dim, a = self.a, b = self.b, gamma = self.gamma
+        let negatives = z.inPlaceTail.map { UnsafePointer($0) } ?? z.others
+        let record = moveOther && z.inPlaceTail == nil
+        var grad = SIMD4<Float>()  // used when dim <= 4
+        var gradLong = [Float](repeating: 0, count: dim > 4 ? dim : 0)
+        for j in range {
+            let current = z.head + j * dim
+            for e in z.edgeStart[j]..<z.edgeStart[j + 1] where z.nextSample[e] <= epoch {
+                let k = Int(z.tail[e])
+                let other = z.others + k * dim
+                var d2: Float = 0
+                for q in 0..<dim { let t = current[q] - other[q]; d2 += t * t }
+                var coeff: Float = 0
+                if d2 > 0 {
+                    let pb = UMAPMath.pow(d2, b)
+                    coeff = -2 * a * b * (pb / d2) / (a * pb + 1)
+                }
+                if dim <= 4 {
+                    for q in 0..<dim { grad[q] = UMAPLayout.clip(coeff * (current[q] - other[q])) * alpha }
+                    for q in 0..<dim { current[q] += grad[q] }
+                    if let tp = z.inPlaceTail, moveOther {
+                        for q in 0..<dim { tp[k * dim + q] -= grad[q] }
+                    } else if record {
+                        moveVertex.append(Int32(k))
+                        for q in 0..<dim { moveDelta.append(-grad[q]) }
+                    }
+                } else {
+                    for q in 0..<dim { gradLong[q] = UMAPLayout.clip(coeff * (current[q] - other[q])) * alpha }
+                    for q in 0..<dim { current[q] += gradLong[q] }
+                    if let tp = z.inPlaceTail, moveOther {
+                        for q in 0..<dim { tp[k * dim + q] -= gradLong[q] }
+                    } else if record {
+                        moveVertex.append(Int32(k))
+                        for q in 0..<dim { moveDelta.append(-gradLong[q]) }
+                    }
+                }
+                z.nextSample[e] += z.period[e]
+                let count = Int((epoch - z.nextNegative[e]) / z.negativePeriod[e])
+                if count > 0 {
+                    for _ in 0..<count {
+                        let s = rng.nextInt(below: z.tailCount)
+                        let neg = negatives + s * dim
+                        var nd2: Float = 0
+                        for q in 0..<dim { let t = current[q] - neg[q]; nd2 += t * t }
+                        // Coincident points (including s == j) exert no force.
+                        guard nd2 > 0 else { continue }
+                        let c = 2 * gamma * b / ((0.001 + nd2) * (a * UMAPMath.pow(nd2, b) + 1))
+                        if c > 0 {
+                            for q in 0..<dim { current[q] += UMAPLayout.clip(c * (current[q] - neg[q])) * alpha }
                         }
                     }
+                    z.nextNegative[e] += Double(count) * z.negativePeriod[e]
                 }
             }
         }
     }
 }
+
+/// Fast, deterministic elementary functions for the SGD inner loop.
+enum UMAPMath {
+    /// x^y for x > 0 as exp2(y · log2 x), with log2 from the exponent bits and an
+    /// atanh series on the mantissa, exp2 from a degree-6 polynomial; relative error
+    /// below 1e-5 for the arguments UMAP uses. Falls back to the library pow for
+    /// subnormal or huge inputs.
+    @inline(__always)
+    static func pow(_ x: Float, _ y: Float) -> Float {
+        guard x >= 1e-30, x <= 1e30 else { return Float(Foundation_pow(Double(x), Double(y))) }
+        let bits = x.bitPattern
+        let exponent = Float(Int32(bitPattern: (bits >> 23) & 0xff) - 127)
+        var m = Float(bitPattern: (bits & 0x7f_ffff) | 0x3f80_0000)  // [1, 2)
+        var e = exponent
+        if m > 1.41421356 { m *= 0.5; e += 1 }  // m in [0.707, 1.414]
+        let t = (m - 1) / (m + 1)
+        let t2 = t * t
+        let lnm = 2 * t * (1 + t2 * (1.0 / 3 + t2 * (1.0 / 5 + t2 * (1.0 / 7 + t2 * (1.0 / 9)))))
+        let l = e + lnm * 1.44269504  // log2 x
+        var v = y * l
+        v = max(-126, min(126, v))
+        let i = v.rounded(.down)
+        let f = (v - i) * 0.693147181  // ln 2 · fractional part, in [0, 0.694)
+        let p = 1 + f * (1 + f * (0.5 + f * (1.0 / 6 + f * (1.0 / 24 + f * (1.0 / 120 + f * (1.0 / 720 + f * (1.0 / 5040)))))))
+        return p * Float(bitPattern: UInt32(Int32(i) + 127) << 23)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func Foundation_pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+#else
+import Darwin
+@inline(__always) func Foundation_pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
+#endif

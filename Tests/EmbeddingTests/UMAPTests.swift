@@ -198,3 +198,14 @@ final class UMAPTests: XCTestCase {
         XCTAssertLessThan(accPlain, 0.7)
     }
 }
+
+final class UMAPMathTests: XCTestCase {
+    func testFastPowMatchesLibraryPow() {
+        var rng = RandomStream(seed: 1)
+        for _ in 0..<10_000 {
+            let x = Float(exp(rng.nextDouble() * 40 - 20)), y = Float(rng.nextDouble() * 2)
+            let exact = pow(Double(x), Double(y))
+            XCTAssertEqual(Double(UMAPMath.pow(x, y)) / exact, 1, accuracy: 2e-5, "\(x)^\(y)")
+        }
+    }
+}
