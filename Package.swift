@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: optimised),
         .executableTarget(name: "mbench", dependencies: [
-            "Lab", "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot",
+            "Lab", "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot", "CZlib",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimised),
 

@@ -12,6 +12,7 @@ struct MBench: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             // Each subcommand lives in its own file: <Name>Command.swift.
+            TSNEBenchCommand.self,
         ]
     )
 }
