@@ -86,10 +86,11 @@ public enum TSNECalibration {
 
     /// Conditional affinities P(j|i) on the first `k` non-self neighbours of every point of `graph`.
     /// Returns the neighbour lists (n × k), the probabilities (n × k, rows sum to 1) and σ per point.
-    public static func conditional(graph: KNNGraph, k: Int, perplexity: Double)
+    /// `excludeSelf` = false when the neighbours index another point set (new points against training points).
+    public static func conditional(graph: KNNGraph, k: Int, perplexity: Double, excludeSelf: Bool = true)
         -> (neighbors: [Int32], probabilities: [Double], sigmas: [Double], entropies: [Double]) {
         let n = graph.n
-        let skip = graph.includesSelf ? 1 : 0
+        let skip = graph.includesSelf && excludeSelf ? 1 : 0
         var nbrs = [Int32](repeating: 0, count: n * k)
         var probs = [Double](repeating: 0, count: n * k)
         var sigmas = [Double](repeating: 0, count: n)
@@ -109,7 +110,7 @@ public enum TSNECalibration {
                                             var src = skip
                                             while col < k && src < graph.k {
                                                 let j = gi[i * graph.k + src]
-                                                if Int(j) != i {
+                                                if !excludeSelf || Int(j) != i {
                                                     nb[i * k + col] = j
                                                     let d = Double(gd[i * graph.k + src])
                                                     d2b[col] = d * d

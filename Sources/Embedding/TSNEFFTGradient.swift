@@ -100,7 +100,7 @@ enum TSNEFFTRepulsion {
             for s in products { fftwf_free(s) }
         }
         let estimate = UInt32(1 << 6)  // FFTW_ESTIMATE
-        let forward = fftwf_plan_dft_r2c_2d(Int32(m), Int32(m), reals[0], spectra[0], estimate)
+        let forward = fftwf_plan_dft_r2c_2d(Int32(m), Int32(m), reals[0], spectra[0], estimate | UInt32(1))  // | FFTW_DESTROY_INPUT
         let backward = fftwf_plan_dft_c2r_2d(Int32(m), Int32(m), products[0], reals[0], estimate)
         defer { fftwf_destroy_plan(forward); fftwf_destroy_plan(backward) }
 

@@ -1,0 +1,89 @@
+import ArgumentParser
+import CZlib
+import Embedding
+import Foundation
+import Linalg
+import Neighbors
+
+/// `mbench tsne-bench`: times t-SNE on the first n MNIST training images (pixels / 255).
+///
+/// Prints per-phase wall times, the final KL divergence and the leave-one-out 10-NN accuracy
+/// of the embedding. The kNN graph (3·perplexity exact neighbours) is timed separately and then
+/// passed to `TSNE.fit(_:neighbors:seed:progress:)`.
+struct TSNEBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsne-bench",
+        abstract: "Time t-SNE (affinities + optimisation) on an MNIST subset.")
+
+    @Option(help: "Number of MNIST training images (first n).") var n = 10_000
+    @Option(help: "Negative gradient method: exact | bh | fft | auto.") var method = "fft"
+    @Option(help: "Random seed.") var seed: UInt64 = 42
+    @Option(help: "Perplexity.") var perplexity = 30.0
+    @Option(help: "Directory with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz.")
+    var mnist = "/work/shared/datasets/mnist"
+    @Option(help: "Write the embedding as CSV (x,y,label) to this path.") var output: String?
+
+    func run() throws {
+        let images = try readGzip("\(mnist)/train-images-idx3-ubyte.gz")
+        let labelBytes = try readGzip("\(mnist)/train-labels-idx1-ubyte.gz")
+        guard images.count >= 16, labelBytes.count >= 8 else { throw ValidationError("MNIST files are truncated") }
+        let total = Int(images[4]) << 24 | Int(images[5]) << 16 | Int(images[6]) << 8 | Int(images[7])
+        let count = min(n, total)
+        let d = 784
+        guard images.count >= 16 + count * d, labelBytes.count >= 8 + count else { throw ValidationError("MNIST files are truncated") }
+        let storage = (0 ..< count * d).map { Float(images[16 + $0]) / 255 }
+        let data = try Matrix(rows: count, cols: d, storage: storage)
+        let labels = (0..<count).map { Int(labelBytes[8 + $0]) }
+
+        var params: Parameters = ["negative_gradient_method": .text(method), "perplexity": .number(perplexity)]
+        if method == "auto" { params["negative_gradient_method"] = nil }
+        let tsne = try TSNE(parameters: params)
+        let k = min(count - 1, Int(3 * perplexity))
+        print("t-SNE on MNIST n = \(count), method \(method), threads \(Parallel.threadCount), seed \(seed)")
+        let t0 = Clock.wallSeconds()
+        let graph = try ExactKNN.euclidean(data, k: k, includeSelf: false)
+        let knnSeconds = Clock.wallSeconds() - t0
+        print(String(format: "  exact %d-NN: %.2f s", k, knnSeconds))
+        let result = try tsne.fit(data, neighbors: graph, seed: seed, progress: nil)
+        var fitSeconds = 0.0
+        for p in result.phases where p.name != "neighbors" {
+            print(String(format: "  %-20@ %8.2f s wall  %8.2f s cpu", p.name as NSString, p.wallSeconds, p.cpuSeconds))
+            fitSeconds += p.wallSeconds
+        }
+        print(String(format: "  affinities + optimisation: %.2f s; with kNN: %.2f s", fitSeconds, fitSeconds + knnSeconds))
+        print(String(format: "  KL divergence: %.4f", result.diagnostics["kl_divergence"] ?? .nan))
+        if let h = result.series["kl_history"] { print("  KL history: " + h.map { String(format: "%.3f", $0) }.joined(separator: " ")) }
+        for w in result.warnings { print("  warning: \(w)") }
+        let e = result.embedding
+        let eg = try ExactKNN.euclidean(e, k: 10, includeSelf: false)
+        var correct = 0
+        for i in 0..<count {
+            var votes = [Int](repeating: 0, count: 10)
+            for j in eg.neighbors(of: i) { votes[labels[Int(j)]] += 1 }
+            var best = 0
+            for c in 1..<10 where votes[c] > votes[best] { best = c }
+            if best == labels[i] { correct += 1 }
+        }
+        print(String(format: "  10-NN accuracy (leave-one-out): %.4f", Double(correct) / Double(count)))
+        if let output {
+            var text = "x,y,label\n"
+            for i in 0..<count { text += "\(e[i, 0]),\(e.cols > 1 ? e[i, 1] : 0),\(labels[i])\n" }
+            try text.write(toFile: output, atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// Reads a whole gzip file.
+    private func readGzip(_ path: String) throws -> [UInt8] {
+        guard let file = gzopen(path, "rb") else { throw ValidationError("cannot open \(path)") }
+        defer { gzclose(file) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
+            if got < 0 { throw ValidationError("gzip read error in \(path)") }
+            if got == 0 { break }
+            out.append(contentsOf: buffer[0 ..< Int(got)])
+        }
+        return out
+    }
+}
