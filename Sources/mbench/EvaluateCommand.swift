@@ -16,8 +16,8 @@ struct EvaluateCommand: ParsableCommand {
         --queries seeded query points (each ranked against all points) and reported with a standard error.
         """)
 
-    @Option(help: "Input data, n × d (.npy or IDX .gz).")
-    var data: String
+    @Option(help: "Input data, n × d (.npy or IDX .gz); repeat to concatenate rows (e.g. MNIST train + test).")
+    var data: [String]
 
     @Option(help: "Embedding, n × c (.npy or IDX .gz).")
     var embedding: String?
@@ -26,8 +26,8 @@ struct EvaluateCommand: ParsableCommand {
             help: "Instead of --embedding, use a seeded Gaussian random projection of the data to this many dimensions (for benchmarks).")
     var randomProjection: Int?
 
-    @Option(help: "Integer class labels, n (.npy or IDX .gz).")
-    var labels: String?
+    @Option(help: "Integer class labels, n (.npy or IDX .gz); repeat to concatenate like --data.")
+    var labels: [String] = []
 
     @Option(name: .customLong("metric"), help: "A metric to compute (repeatable), e.g. trustworthiness@15.")
     var metrics: [String] = ["trustworthiness@15"]
@@ -47,7 +47,8 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         do {
             let parsed = try metrics.map(QualityMetric.init(parsing:))
-            var x = try CommandInput.matrix(at: data)
+            guard !data.isEmpty else { throw ValidationError("give --data FILE") }
+            var x = try CommandInput.concatenated(try data.map(CommandInput.matrix(at:)))
             if let limit, limit < x.rows { x = x.selectingRows(0..<limit) }
             let y: Matrix
             if let embedding {
@@ -59,8 +60,8 @@ struct EvaluateCommand: ParsableCommand {
             }
             let y2 = y.rows > x.rows ? y.selectingRows(0..<x.rows) : y
             var l: [Int]?
-            if let labels {
-                var values = try CommandInput.integers(at: labels)
+            if !labels.isEmpty {
+                var values = try labels.flatMap(CommandInput.integers(at:))
                 if let limit, limit < values.count { values = Array(values.prefix(limit)) }
                 l = values
             }
@@ -108,6 +109,16 @@ enum CommandInput {
         let cols = array.shape.dropFirst().reduce(1, *)
         let values = array.values.map { Float($0) }
         return try Matrix(rows: rows, cols: cols, storage: values)
+    }
+
+    /// Rows of several matrices with the same number of columns, one after another.
+    static func concatenated(_ parts: [Matrix]) throws -> Matrix {
+        guard let first = parts.first else { throw InputError(description: "no input") }
+        if parts.count == 1 { return first }
+        guard parts.allSatisfy({ $0.cols == first.cols }) else {
+            throw InputError(description: "inputs to concatenate have different column counts: \(parts.map(\.cols))")
+        }
+        return try Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: first.cols, storage: parts.flatMap(\.storage))
     }
 
     /// Reads integer labels (any numeric type with integral values).
