@@ -4,7 +4,8 @@ import Lab
 
 /// `mbench`: the ManifoldBench command line.
 ///
-/// Exit codes: 0 success, 1 runtime failure, 2 usage or spec error.
+/// Exit codes: 0 success, 1 runtime failure, 2 usage or spec error;
+/// `mbench bench --baseline` also 3 regression and 4 improvement only.
 @main
 struct MBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +15,7 @@ struct MBench: ParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file: <Name>Command.swift.
             RunCommand.self, ValidateCommand.self, ListCommand.self, EmbedCommand.self,
+            BenchCommand.self, CompareCommand.self, MergeCommand.self,
         ]
     )
 
