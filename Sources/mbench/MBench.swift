@@ -14,7 +14,7 @@ struct MBench: ParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file: <Name>Command.swift.
             RunCommand.self, ValidateCommand.self, ListCommand.self, EmbedCommand.self, FiguresCommand.self,
-            DatasetsCommand.self, TSNEBenchCommand.self, UMAPBenchCommand.self, GalleryCommand.self, EvaluateCommand.self, ClusterCommand.self,
+            DatasetsCommand.self, BenchCommand.self, MergeCommand.self, CompareCommand.self, TSNEBenchCommand.self, UMAPBenchCommand.self, GalleryCommand.self, EvaluateCommand.self, ClusterCommand.self,
         ]
     )
 

@@ -1,0 +1,180 @@
+import XCTest
+@testable import Datasets
+@testable import Embedding
+@testable import Lab
+@testable import Linalg
+
+final class ExternalTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-ext-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+        unsetenv("MBENCH_ADAPTERS")
+    }
+
+    private func requirePython() throws {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "pass"]
+        probe.standardError = FileHandle.nullDevice
+        do { try probe.run() } catch { throw XCTSkip("python3 not available") }
+        probe.waitUntilExit()
+        if probe.terminationStatus != 0 { throw XCTSkip("python3 not available") }
+    }
+
+    /// A pure-Python program (no numpy) that copies the first two columns of a float32 .npy
+    /// and prints a phases line.
+    private func firstTwoColumnsScript() throws -> URL {
+        let script = dir.appendingPathComponent("first2.py")
+        try """
+        import json, struct, sys, time, ast
+        t0 = time.perf_counter()
+        src, dst = sys.argv[1], sys.argv[2]
+        raw = open(src, "rb").read()
+        hlen = struct.unpack("<H", raw[8:10])[0]
+        header = ast.literal_eval(raw[10:10 + hlen].decode("latin1"))
+        n, d = header["shape"]
+        assert header["descr"] == "<f4" and not header["fortran_order"]
+        values = struct.unpack("<%df" % (n * d), raw[10 + hlen:10 + hlen + 4 * n * d])
+        out = [v for i in range(n) for v in values[i * d:i * d + 2]]
+        head = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, 2), }" % n
+        pad = 64 - (10 + len(head) + 1) % 64
+        head = head + " " * pad + "\\n"
+        with open(dst, "wb") as f:
+            f.write(b"\\x93NUMPY\\x01\\x00" + struct.pack("<H", len(head)) + head.encode("latin1"))
+            f.write(struct.pack("<%df" % len(out), *out))
+        print("some chatter")
+        print(json.dumps({"phases": [{"name": "fit", "wall": time.perf_counter() - t0, "cpu": 0.0}]}))
+        """.write(to: script, atomically: true, encoding: .utf8)
+        return script
+    }
+
+    private func data() throws -> Matrix {
+        var rng = RandomStream(seed: 5)
+        return try Matrix(rows: 30, cols: 4, storage: (0..<120).map { _ in rng.nextFloat() })
+    }
+
+    func testGenericExternalCommandRoundTripsThroughFiles() throws {
+        try requirePython()
+        let script = try firstTwoColumnsScript()
+        let algorithm = try ExternalCommand(parameters: [
+            "command": .text("python3 \(script.path) {input} {output} {seed} {n_components}"), "n_components": .number(2)])
+        let x = try data()
+        let result = try algorithm.fit(x, labels: nil, seed: 3, progress: nil)
+        XCTAssertEqual(result.embedding.rows, 30)
+        XCTAssertEqual(result.embedding.cols, 2)
+        for i in 0..<30 {
+            XCTAssertEqual(result.embedding[i, 0], x[i, 0])
+            XCTAssertEqual(result.embedding[i, 1], x[i, 1])
+        }
+        XCTAssertEqual(result.phases.map(\.name), ["startup", "fit"])
+        XCTAssertNotNil(result.diagnostics["reference_fit_seconds"])
+        XCTAssertGreaterThanOrEqual(result.diagnostics["process_wall_seconds"] ?? 0, result.diagnostics["reference_fit_seconds"] ?? 1)
+    }
+
+    func testExternalAlgorithmRunsFromASpec() throws {
+        try requirePython()
+        let script = try firstTwoColumnsScript()
+        let yaml = """
+        name: ext
+        seed: 0
+        datasets:
+          - name: blobs
+            n: 50
+            options: {dimension: 5, centers: 2}
+        algorithms:
+          - name: external
+            label: First two
+            params: {command: "python3 \(script.path) {input} {output}", n_components: 2}
+        """
+        let spec = try SpecParser.parse(yaml: yaml, file: "ext.yaml")
+        let summary = try Runner(options: RunOptions(resultsRoot: dir), log: { _ in }).run(spec)
+        XCTAssertEqual(summary.computed, 1, "\(summary.failures)")
+        let record = try XCTUnwrap(ResultStore(root: dir, experiment: "ext").allRecords().first)
+        XCTAssertTrue(record.phases.contains { $0.name == "startup" })
+    }
+
+    func testExternalErrorsAreClear() throws {
+        try requirePython()
+        let script = try firstTwoColumnsScript()
+        // Unknown placeholder: rejected when the spec is read.
+        XCTAssertThrowsError(try ExternalCommand(parameters: ["command": .text("run {inptu}")])) { error in
+            XCTAssertTrue("\(error)".contains("inptu"), "\(error)")
+        }
+        // No command: a message saying what to give.
+        let none = try ExternalCommand(parameters: [:])
+        XCTAssertThrowsError(try none.fit(try data(), labels: nil, seed: 0, progress: nil)) { error in
+            XCTAssertTrue("\(error)".contains("command"), "\(error)")
+        }
+        // Failing program: status and stderr.
+        let failing = try ExternalCommand(parameters: ["command": .text("echo broken >&2; exit 5")])
+        XCTAssertThrowsError(try failing.fit(try data(), labels: nil, seed: 0, progress: nil)) { error in
+            XCTAssertTrue("\(error)".contains("status 5") && "\(error)".contains("broken"), "\(error)")
+        }
+        // Wrong number of columns.
+        let wrong = try ExternalCommand(parameters: ["command": .text("python3 \(script.path) {input} {output}"),
+                                                     "n_components": .number(3)])
+        XCTAssertThrowsError(try wrong.fit(try data(), labels: nil, seed: 0, progress: nil)) { error in
+            XCTAssertTrue("\(error)".contains("columns"), "\(error)")
+        }
+        // Missing program.
+        let missing = try ExternalCommand(parameters: ["command": .text("no-such-program-xyz {input}")])
+        XCTAssertThrowsError(try missing.fit(try data(), labels: nil, seed: 0, progress: nil)) { error in
+            XCTAssertTrue("\(error)".contains("not found"), "\(error)")
+        }
+    }
+
+    func testMissingPackageNamesTheInstallCommand() throws {
+        try requirePython()
+        // An adapter folder whose sklearn_pca.py reports the package as missing, like the real one does.
+        try """
+        import json, sys
+        print(json.dumps({"error": "missing_package", "package": "scikit-learn", "install": "pip install scikit-learn"}))
+        sys.exit(3)
+        """.write(to: dir.appendingPathComponent("sklearn_pca.py"), atomically: true, encoding: .utf8)
+        setenv("MBENCH_ADAPTERS", dir.path, 1)
+        let algorithm = try SklearnPCAReference(parameters: ["n_components": .number(2)])
+        XCTAssertThrowsError(try algorithm.fit(try data(), labels: nil, seed: 0, progress: nil)) { error in
+            XCTAssertTrue("\(error)".contains("pip install scikit-learn"), "\(error)")
+        }
+        XCTAssertThrowsError(try SklearnPCAReference(parameters: ["n_componentz": .number(2)]))
+    }
+
+    func testReferenceAlgorithmsAreInTheCatalog() {
+        for name in ["umap-learn", "opentsne", "sklearn-pca", "sklearn-tsne", "external"] {
+            XCTAssertNotNil(Catalog.parameterDocs(algorithm: name), name)
+        }
+    }
+
+    /// scikit-learn's PCA against ours (skipped when scikit-learn is not installed).
+    func testSklearnPCAAgreesWithOursUpToSign() throws {
+        try requirePython()
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import sklearn, numpy"]
+        probe.standardError = FileHandle.nullDevice
+        try probe.run()
+        probe.waitUntilExit()
+        if probe.terminationStatus != 0 { throw XCTSkip("scikit-learn not installed (pip install scikit-learn)") }
+        setenv("MBENCH_ADAPTERS", URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tools/adapters").path, 1)
+        var rng = RandomStream(seed: 9)
+        let x = try Matrix(rows: 200, cols: 6, storage: (0..<1200).map { i in rng.nextFloat() * Float(1 + i % 6) })
+        let theirs = try SklearnPCAReference(parameters: ["n_components": .number(2)]).fit(x, labels: nil, seed: 0, progress: nil)
+        let ours = try PCA(nComponents: 2).fit(x, labels: nil, seed: 0, progress: nil)
+        XCTAssertTrue(theirs.phases.contains { $0.name == "fit" })
+        for c in 0..<2 {
+            var dot = 0.0, a2 = 0.0, b2 = 0.0
+            for i in 0..<200 {
+                let a = Double(theirs.embedding[i, c]), b = Double(ours.embedding[i, c])
+                dot += a * b; a2 += a * a; b2 += b * b
+            }
+            XCTAssertEqual(abs(dot) / (a2 * b2).squareRoot(), 1, accuracy: 1e-4, "component \(c)")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+"""mbench adapter: umap-learn (pip install umap-learn). See mbench_adapter.py.
+
+Numba compiles UMAP's kernels on first use; unless jit_warmup=false an untimed
+fit on 300 random points runs first (phase "jit_warmup"), so "fit" measures
+the algorithm rather than the compiler.
+"""
+import mbench_adapter as mb
+
+args = mb.arguments()
+phases = mb.Phases()
+
+
+def load():
+    try:
+        import numpy
+        import umap
+    except ImportError:
+        mb.missing_package("umap-learn", "pip install umap-learn")
+    return numpy, umap
+
+
+numpy, umap = phases.measure("import", load)
+X = phases.measure("read", lambda: numpy.load(args.input).astype(numpy.float32))
+params = dict(args.params)
+warmup = bool(mb.take(params, "jit_warmup", True))
+options = {"n_components": int(mb.take(params, "n_components", 2)), "random_state": args.seed}
+for key in ("n_neighbors", "min_dist", "n_epochs", "metric", "init", "learning_rate", "negative_sample_rate", "spread"):
+    if key in params:
+        value = params.pop(key)
+        if not (key == "n_epochs" and value == "auto"):
+            options[key] = value
+if params:
+    mb.fail("unknown parameters for umap-learn: %s" % ", ".join(sorted(params)))
+warnings = []
+if warmup:
+    rng = numpy.random.default_rng(args.seed)
+    small = rng.standard_normal((300, X.shape[1])).astype(numpy.float32)
+    phases.measure("jit_warmup", lambda: umap.UMAP(**dict(options, n_epochs=10)).fit_transform(small))
+Y = phases.measure("fit", lambda: umap.UMAP(**options).fit_transform(X))
+phases.measure("write", lambda: mb.write_embedding(numpy, args.output, Y))
+phases.report({"umap-learn": getattr(umap, "__version__", "?"), "numpy": numpy.__version__}, warnings)
