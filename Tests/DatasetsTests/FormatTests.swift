@@ -82,7 +82,6 @@ final class FormatTests: XCTestCase {
         let url = dir.appendingPathComponent("p.gz")
         try Data(gz).write(to: url)
         XCTAssertEqual(try Gzip.decompressFile(at: url), payload)
-        // Python's gzip output is read too (cross-check with an independent implementation).
         XCTAssertThrowsError(try Gzip.decompress(Array(gz.prefix(gz.count / 2)))) {
             guard case .gzip(_, let detail)? = $0 as? DatasetsError else { return XCTFail("\($0)") }
             XCTAssertTrue(detail.contains("truncated"), detail)
