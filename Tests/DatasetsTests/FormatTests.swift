@@ -163,4 +163,18 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(r.scaling, .none)
         XCTAssertEqual(DatasetLoader.registryNames, ["mnist", "fashion-mnist"])
     }
+
+    func testValidateWithoutLoading() throws {
+        XCTAssertNoThrow(try DatasetLoader.validate(DatasetRequest(name: "mnist", n: 5000, split: "train")))
+        XCTAssertNoThrow(try DatasetLoader.validate(DatasetRequest(name: "torus", options: ["minor_radius": 0.5])))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "mnist", split: "dev")))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "mnist", options: ["noise": 1])))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "torus", options: ["minor_radius": 5])))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "sphere", options: ["dimensions": 3])))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "sphere", n: 0)))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "file")))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "mnits"))) {
+            XCTAssertTrue("\($0)".contains("mnist"), "lists the known names")
+        }
+    }
 }
