@@ -33,7 +33,7 @@ public enum DatasetLoader {
     /// Loads `request` from an explicit `registry` and `fetcher` (tests inject their own).
     public static func load(_ request: DatasetRequest, seed: UInt64, registry: DatasetRegistry, fetcher: DatasetFetcher,
                             progress: ((String, Double) -> Void)? = nil) throws -> Dataset {
-        if let n = request.n, n < 1 { throw DatasetsError.invalidRequest("n must be at least 1, got \(n)") }
+        try validate(request, registry: registry)
         if request.name == "file" {
             return try loadFile(request, seed: seed)
         }

@@ -38,7 +38,7 @@ extension DatasetFetcher {
         config.timeoutIntervalForResource = max(timeout, 3600)
         config.requestCachePolicy = .reloadIgnoringLocalCacheData
         let delegate = DownloadDelegate(destination: destination, label: label,
-                                        bar: showProgressBar, progress: progress)
+                                        bar: showProgressBar, timeout: timeout, progress: progress)
         let session = URLSession(configuration: config, delegate: delegate, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
         var request = URLRequest(url: url)
@@ -55,13 +55,15 @@ final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, @unchecked S
     let destination: URL
     let label: String
     let bar: Bool
+    let timeout: Double
     let progress: ((String, Double) -> Void)?
     let done = DispatchSemaphore(value: 0)
     var failure: DatasetFetcher.DownloadFailure?
     var moved = false
     var lastDraw = 0.0
 
-    init(destination: URL, label: String, bar: Bool, progress: ((String, Double) -> Void)?) {
+    init(destination: URL, label: String, bar: Bool, timeout: Double, progress: ((String, Double) -> Void)?) {
+        self.timeout = timeout
         self.destination = destination
         self.label = label
         self.bar = bar
@@ -110,7 +112,8 @@ final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, @unchecked S
             let code = (error as? URLError)?.code
             let permanent: Set<URLError.Code> = [.cannotFindHost, .unsupportedURL, .badURL, .dnsLookupFailed,
                                                  .notConnectedToInternet, .cannotConnectToHost]
-            failure = .init(detail: error.localizedDescription + (code.map { " (URLError \($0.rawValue))" } ?? ""),
+            let text = code == .timedOut ? "timed out (no data for \(timeout) s)" : error.localizedDescription
+            failure = .init(detail: text + (code.map { " (URLError \($0.rawValue))" } ?? ""),
                             transient: !(code.map { permanent.contains($0) } ?? false))
         } else if failure == nil && !moved {
             failure = .init(detail: "no data received", transient: true)

@@ -122,6 +122,37 @@ final class FetcherTests: XCTestCase {
         XCTAssertEqual(d.data.rows, 8)
     }
 
+    func testTimeout() throws {
+        server = try TestHTTPServer(root: root, mode: "hang")
+        let e = entry(urls: [server!.baseURL + "tiny/"])
+        var f = fetcher()
+        f.timeout = 0.5
+        f.attempts = 1
+        let start = Date()
+        XCTAssertThrowsError(try f.fetch(e, e.files[0])) {
+            XCTAssertTrue("\($0)".lowercased().contains("timed out"), "\($0)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 4)
+        XCTAssertEqual(cacheContents(), [])
+    }
+
+    func testSubsetsAreSeededAndImagesKeepGlobalScale() throws {
+        let f = fetcher(mirror: root.path)
+        let e = entry(urls: [])
+        let a = try load(e, f, DatasetRequest(name: "tiny", n: 4))
+        let b = try load(e, f, DatasetRequest(name: "tiny", n: 4))
+        XCTAssertEqual(a.data, b.data)
+        XCTAssertEqual(a.checksum, b.checksum)
+        let c = try DatasetLoader.load(DatasetRequest(name: "tiny", n: 4), seed: 99, registry: DatasetRegistry(entries: [e]), fetcher: f)
+        XCTAssertNotEqual(a.checksum, c.checksum)
+        let all = try load(e, f)
+        let unit = try load(e, f, DatasetRequest(name: "tiny", scaling: .unit))
+        XCTAssertEqual(unit.data, all.data, "unit scaling keeps the global [0, 1] pixel scale of images")
+        let std = try load(e, f, DatasetRequest(name: "tiny", scaling: .standardize))
+        for m in std.data.columnMeans() { XCTAssertEqual(m, 0, accuracy: 1e-5) }
+        XCTAssertNotEqual(std.checksum, all.checksum)
+    }
+
     func testOfflineErrorSaysWhereItLookedAndHowToFix() throws {
         let e = entry(urls: ["http://127.0.0.1:9/tiny/"])  // discard port: connection refused
         XCTAssertThrowsError(try load(e, fetcher(mirror: "/nonexistent/mirror"))) { error in

@@ -82,7 +82,6 @@ final class FormatTests: XCTestCase {
         let url = dir.appendingPathComponent("p.gz")
         try Data(gz).write(to: url)
         XCTAssertEqual(try Gzip.decompressFile(at: url), payload)
-        // Python's gzip output is read too (cross-check with an independent implementation).
         XCTAssertThrowsError(try Gzip.decompress(Array(gz.prefix(gz.count / 2)))) {
             guard case .gzip(_, let detail)? = $0 as? DatasetsError else { return XCTFail("\($0)") }
             XCTAssertTrue(detail.contains("truncated"), detail)
@@ -163,5 +162,19 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(r.subsample, .random)
         XCTAssertEqual(r.scaling, .none)
         XCTAssertEqual(DatasetLoader.registryNames, ["mnist", "fashion-mnist"])
+    }
+
+    func testValidateWithoutLoading() throws {
+        XCTAssertNoThrow(try DatasetLoader.validate(DatasetRequest(name: "mnist", n: 5000, split: "train")))
+        XCTAssertNoThrow(try DatasetLoader.validate(DatasetRequest(name: "torus", options: ["minor_radius": 0.5])))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "mnist", split: "dev")))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "mnist", options: ["noise": 1])))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "torus", options: ["minor_radius": 5])))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "sphere", options: ["dimensions": 3])))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "sphere", n: 0)))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "file")))
+        XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "mnits"))) {
+            XCTAssertTrue("\($0)".contains("mnist"), "lists the known names")
+        }
     }
 }

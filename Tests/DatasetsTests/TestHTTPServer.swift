@@ -3,7 +3,7 @@ import XCTest
 
 /// A loopback HTTP server (Python's http.server) serving `root`, for download tests.
 ///
-/// Modes: `normal` serves files; `drop` announces the full Content-Length, sends half the
+/// Modes: `normal` serves files; `hang` waits 5 s before answering; `drop` announces the full Content-Length, sends half the
 /// body and closes the connection; `flaky` does that only for the first request of each path.
 final class TestHTTPServer {
     let process = Process()
@@ -11,7 +11,7 @@ final class TestHTTPServer {
     let root: URL
 
     static let script = """
-        import http.server, os, socket, sys
+        import http.server, os, socket, sys, time
         root, portfile, mode = sys.argv[1], sys.argv[2], sys.argv[3]
         seen = set()
         class Handler(http.server.SimpleHTTPRequestHandler):
@@ -21,6 +21,8 @@ final class TestHTTPServer {
                 pass
             def do_GET(self):
                 path = self.translate_path(self.path)
+                if mode == 'hang':
+                    time.sleep(5)
                 drop = mode == 'drop' or (mode == 'flaky' and path not in seen)
                 seen.add(path)
                 if drop and os.path.isfile(path):
