@@ -4,7 +4,7 @@ import Embedding
 /// module that knows all of them; the lists come from the modules themselves.
 public enum Catalog {
     /// Algorithms that specs and `mbench embed` can run.
-    static let algorithms: [any EmbeddingAlgorithm.Type] = [PCA.self, TSNE.self, UMAP.self] + ExternalAdapters.types
+    static let algorithms: [any EmbeddingAlgorithm.Type] = [PCA.self, TSNE.self, UMAP.self, NeighborDistanceProfile.self] + ExternalAdapters.types
 
     /// Names of the algorithms.
     public static var algorithmNames: [String] { algorithms.map { $0.name } }
