@@ -85,6 +85,7 @@ struct FigureRecipe {
         case "cpu_seconds": return "CPU time (s)"
         case "peak_rss_mib": return "peak memory (MiB)"
         case "n": return "number of points n"
+        case "k": return "number of neighbours k"
         default: return quantity.hasPrefix("phase:") ? "\(quantity.dropFirst(6)) time (s)" : quantity
         }
     }

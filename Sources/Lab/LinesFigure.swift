@@ -20,6 +20,13 @@ extension FigureRecipe {
                 let members = records.filter { FigureRecipe.key(seriesDimension, of: $0) == level }
                 var byX: [Double: [Double]] = [:]
                 for r in members {
+                    if xDimension == "k" {
+                        // x is the k of metrics named "<quantity>@k" (for example knn-accuracy-cv@100).
+                        for m in r.metrics where m.name.hasPrefix(quantity + "@") {
+                            if let k = Double(m.name.dropFirst(quantity.count + 1)) { byX[k, default: []].append(m.value) }
+                        }
+                        continue
+                    }
                     guard let x = Double(FigureRecipe.key(xDimension, of: r)),
                           let y = FigureRecipe.quantity(quantity, of: r) else { continue }
                     byX[x, default: []].append(y)
