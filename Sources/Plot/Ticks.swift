@@ -114,16 +114,16 @@ public enum TickGenerator {
         return s
     }
 
-    /// Decade ticks 10ᵏ labelled "10ᵏ" (always this form on log axes), with minor ticks at
-    /// 2…9 × 10ᵏ when the range spans few decades. Ranges narrower than a decade get
-    /// labelled ticks at 1, 2, 5 × 10ᵏ.
+    /// Log-axis ticks. Spanning three or more decades: decade ticks labelled "10ᵏ", with
+    /// minor ticks at 2…9 × 10ᵏ when there are at most eight decades. Narrower ranges:
+    /// ticks at 1, 2, 5 × 10ᵏ labelled as plain numbers ("20", "0.05"), minor ticks between.
     public static func logTicks(_ lo0: Double, _ hi0: Double, target: Int = 6) -> [Tick] {
         let (lo, hi) = paddedRange(lo0, hi0, scale: .log)
         let e0 = Int((log10(lo) - 1e-9).rounded(.up))
         let e1 = Int((log10(hi) + 1e-9).rounded(.down))
         let decades = e1 - e0 + 1
         var ticks: [Tick] = []
-        if decades >= 2 {
+        if decades >= 3 {
             let every = max(1, Int((Double(decades - 1) / Double(max(1, target))).rounded(.up)))
             for e in stride(from: e0, through: e1, by: 1) where (e - e0) % every == 0 {
                 ticks.append(Tick(value: pow(10, Double(e)), label: "10" + superscript(e)))
@@ -139,17 +139,19 @@ public enum TickGenerator {
             }
             return ticks
         }
-        // Less than two decades: label 1, 2, 5 multiples (plain numbers) so at least two labels show.
+        // Fewer than three decades: label 1, 2, 5 multiples as plain numbers (every label in
+        // the same style), with minor ticks at the other multiples.
         let f0 = Int(log10(lo).rounded(.down)), f1 = Int(log10(hi).rounded(.up))
         for e in f0...f1 {
-            for m in [1.0, 2, 5] {
-                let v = m * pow(10, Double(e))
+            for m in 1...9 {
+                let v = Double(m) * pow(10, Double(e))
                 if v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12) {
-                    ticks.append(Tick(value: v, label: plain(v)))
+                    let major = m == 1 || m == 2 || m == 5
+                    ticks.append(Tick(value: v, label: major ? plain(v) : "", isMinor: !major))
                 }
             }
         }
-        if ticks.count < 2 {
+        if ticks.filter({ !$0.isMinor }).count < 2 {
             ticks = linearTicks(lo, hi, target: 4).filter { $0.value > 0 }
         }
         return ticks
