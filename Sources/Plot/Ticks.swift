@@ -38,15 +38,23 @@ public enum TickGenerator {
         return (lo, hi)
     }
 
-    /// The nice step for `range` with about `target` intervals.
+    /// The nice step (1, 2, 2.5 or 5 × 10ᵏ) for `range` giving the interval count closest
+    /// to `target` without exceeding `target + 1`.
     public static func niceStep(range: Double, target: Int) -> Double {
-        let raw = range / Double(max(1, target))
-        let e = (log10(raw)).rounded(.down)
-        let base = pow(10, e)
-        let f = raw / base
-        let m: Double
-        if f <= 1.0 { m = 1 } else if f <= 2 { m = 2 } else if f <= 2.5 { m = 2.5 } else if f <= 5 { m = 5 } else { m = 10 }
-        return m * base
+        let t = Double(max(1, target))
+        let raw = range / t
+        guard raw.isFinite, raw > 0 else { return range.isFinite && range > 0 ? range : 1 }
+        let base = pow(10, log10(raw).rounded(.down))
+        var best = 10 * base
+        var bestDiff = Double.infinity
+        for m in [1.0, 2, 2.5, 5, 10] {
+            let intervals = range / (m * base)
+            if intervals <= t + 1 + 1e-9 && abs(intervals - t) < bestDiff {
+                bestDiff = abs(intervals - t)
+                best = m * base
+            }
+        }
+        return best
     }
 
     /// Linear major ticks inside [lo, hi] with about `target` intervals (at least two ticks).
