@@ -38,15 +38,23 @@ public enum TickGenerator {
         return (lo, hi)
     }
 
-    /// The nice step for `range` with about `target` intervals.
+    /// The nice step (1, 2, 2.5 or 5 × 10ᵏ) for `range` giving the interval count closest
+    /// to `target` without exceeding `target + 1`.
     public static func niceStep(range: Double, target: Int) -> Double {
-        let raw = range / Double(max(1, target))
-        let e = (log10(raw)).rounded(.down)
-        let base = pow(10, e)
-        let f = raw / base
-        let m: Double
-        if f <= 1.0 { m = 1 } else if f <= 2 { m = 2 } else if f <= 2.5 { m = 2.5 } else if f <= 5 { m = 5 } else { m = 10 }
-        return m * base
+        let t = Double(max(1, target))
+        let raw = range / t
+        guard raw.isFinite, raw > 0 else { return range.isFinite && range > 0 ? range : 1 }
+        let base = pow(10, log10(raw).rounded(.down))
+        var best = 10 * base
+        var bestDiff = Double.infinity
+        for m in [1.0, 2, 2.5, 5, 10] {
+            let intervals = range / (m * base)
+            if intervals <= t + 1 + 1e-9 && abs(intervals - t) < bestDiff {
+                bestDiff = abs(intervals - t)
+                best = m * base
+            }
+        }
+        return best
     }
 
     /// Linear major ticks inside [lo, hi] with about `target` intervals (at least two ticks).
@@ -114,16 +122,16 @@ public enum TickGenerator {
         return s
     }
 
-    /// Decade ticks 10ᵏ labelled "10ᵏ" (always this form on log axes), with minor ticks at
-    /// 2…9 × 10ᵏ when the range spans few decades. Ranges narrower than a decade get
-    /// labelled ticks at 1, 2, 5 × 10ᵏ.
+    /// Log-axis ticks. Spanning three or more decades: decade ticks labelled "10ᵏ", with
+    /// minor ticks at 2…9 × 10ᵏ when there are at most eight decades. Narrower ranges:
+    /// ticks at 1, 2, 5 × 10ᵏ labelled as plain numbers ("20", "0.05"), minor ticks between.
     public static func logTicks(_ lo0: Double, _ hi0: Double, target: Int = 6) -> [Tick] {
         let (lo, hi) = paddedRange(lo0, hi0, scale: .log)
         let e0 = Int((log10(lo) - 1e-9).rounded(.up))
         let e1 = Int((log10(hi) + 1e-9).rounded(.down))
         let decades = e1 - e0 + 1
         var ticks: [Tick] = []
-        if decades >= 2 {
+        if decades >= 3 {
             let every = max(1, Int((Double(decades - 1) / Double(max(1, target))).rounded(.up)))
             for e in stride(from: e0, through: e1, by: 1) where (e - e0) % every == 0 {
                 ticks.append(Tick(value: pow(10, Double(e)), label: "10" + superscript(e)))
@@ -139,17 +147,19 @@ public enum TickGenerator {
             }
             return ticks
         }
-        // Less than two decades: label 1, 2, 5 multiples (plain numbers) so at least two labels show.
+        // Fewer than three decades: label 1, 2, 5 multiples as plain numbers (every label in
+        // the same style), with minor ticks at the other multiples.
         let f0 = Int(log10(lo).rounded(.down)), f1 = Int(log10(hi).rounded(.up))
         for e in f0...f1 {
-            for m in [1.0, 2, 5] {
-                let v = m * pow(10, Double(e))
+            for m in 1...9 {
+                let v = Double(m) * pow(10, Double(e))
                 if v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12) {
-                    ticks.append(Tick(value: v, label: plain(v)))
+                    let major = m == 1 || m == 2 || m == 5
+                    ticks.append(Tick(value: v, label: major ? plain(v) : "", isMinor: !major))
                 }
             }
         }
-        if ticks.count < 2 {
+        if ticks.filter({ !$0.isMinor }).count < 2 {
             ticks = linearTicks(lo, hi, target: 4).filter { $0.value > 0 }
         }
         return ticks

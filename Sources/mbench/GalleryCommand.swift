@@ -27,6 +27,7 @@ struct GalleryCommand: ParsableCommand {
             ("histograms.png", { try Gallery.histograms() }),
             ("grid.png", { try Gallery.grid() }),
             ("fuzzy-cover.png", { try Gallery.fuzzyCover() }),
+            ("shared-axes.png", { try Gallery.sharedAxes() }),
         ]
         for (name, make) in figures {
             let url = dir.appendingPathComponent(name)
@@ -191,6 +192,29 @@ enum Gallery {
         ax.add(.circles(CircleSeries(x: x, y: y, radius: radius, color: Palette.okabeIto[0], alpha: 0.12, label: "ball B(xᵢ, r₅(xᵢ))")))
         ax.add(.scatter(ScatterSeries(x: x, y: y, color: .ink, label: "data point xᵢ", size: 3, alpha: 1)))
         return try Figure(width: 6.4, height: 4.8, dpi: 150).render(ax)
+    }
+
+    /// A 2 × 2 grid of line plots with shared x (all panels) and y (per row) axes and one legend.
+    static func sharedAxes() throws -> RenderedFigure {
+        var rng = RandomStream(seed: 7, purpose: "gallery.shared")
+        let ks = [5.0, 10, 15, 20, 30, 50, 100]
+        var panels: [Axes] = []
+        for (metric, base) in [("trustworthiness T(k)", 0.97), ("continuity C(k)", 0.95)] {
+            for dataset in ["swiss roll", "blobs"] {
+                var ax = Axes(title: dataset, xLabel: "neighbourhood size k", yLabel: metric, xScale: .log)
+                for (j, method) in ["method A", "method B", "method C"].enumerated() {
+                    let mean = ks.map { base - 0.02 * Double(j) - 0.01 * log($0) * Double(j + 1) / 3 + 0.003 * rng.nextGaussian() }
+                    let sd = ks.map { _ in 0.004 + 0.003 * rng.nextDouble() }
+                    ax.add(.line(LineSeries(x: ks, y: mean, lower: zip(mean, sd).map { $0 - $1 }, upper: zip(mean, sd).map { $0 + $1 },
+                                            label: method, dash: j == 2 ? [4, 2] : nil, marker: j == 1 ? .square : .circle)))
+                }
+                panels.append(ax)
+            }
+        }
+        panels[0].add(.text(TextAnnotation("T(15) = 0.957", x: 0.03, y: 0.03, anchor: TextAnchor(.left, .bottom))))
+        let grid = PanelGrid(rows: 2, cols: 2, panels: panels, sharedX: .all, sharedY: .row,
+                             title: "Shared axes and one legend", sharedLegend: true)
+        return try Figure(width: 7.5, height: 5.6, dpi: 150).render(grid)
     }
 
     static func correlation(_ a: [Double], _ b: [Double]) -> Double {

@@ -60,6 +60,11 @@ final class TickTests: XCTestCase {
         // Narrower than two decades: plain 1-2-5 labels.
         let narrow = TickGenerator.logTicks(2, 60, target: 6)
         XCTAssertEqual(labels(narrow), ["2", "5", "10", "20", "50"])
+        XCTAssertTrue(narrow.contains { $0.isMinor && abs($0.value - 30) < 1e-9 })
+        let twoDecades = TickGenerator.logTicks(5, 100, target: 6)
+        XCTAssertEqual(labels(twoDecades), ["5", "10", "20", "50", "100"])
+        let small = TickGenerator.logTicks(0.002, 0.09, target: 6)
+        XCTAssertEqual(labels(small), ["0.002", "0.005", "0.01", "0.02", "0.05"])
     }
 
     func testSuperscriptAndNiceStep() {
