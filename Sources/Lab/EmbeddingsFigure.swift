@@ -30,19 +30,22 @@ extension FigureRecipe {
                     continue
                 }
                 let embedding = try ArrayFiles.readMatrix(store.url(record.embeddingFile))
-                let x = (0..<embedding.rows).map { Double(embedding[$0, 0]) }
-                let y = (0..<embedding.rows).map { Double(embedding.cols > 1 ? embedding[$0, 1] : 0) }
+                // Draw in a fixed shuffled order so that no class is painted over another wholesale.
+                var rng = RandomStream(seed: 0, purpose: "figure.draw-order")
+                let order = rng.permutation(embedding.rows)
+                let x = order.map { Double(embedding[$0, 0]) }
+                let y = order.map { Double(embedding.cols > 1 ? embedding[$0, 1] : 0) }
                 var series = ScatterSeries(x: x, y: y, size: figure.settings["point_size"] == nil ? nil : number("point_size", 1),
                                            alpha: figure.settings["alpha"] == nil ? nil : number("alpha", 0.5))
                 if colorBy == "label", let file = record.labelsFile {
                     let labels = try ArrayFiles.readLabels(store.url(file))
                     let classes = Array(Set(labels)).sorted()
                     let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-                    series.categories = labels.map { index[$0]! }
+                    series.categories = order.map { index[labels[$0]]! }
                     series.categoryNames = classes.map(String.init)
                 } else if colorBy != "none", let file = record.coordinateFile ?? (colorBy == "label" ? nil : record.labelsFile) {
                     let values = try ArrayFiles.readMatrix(store.url(file))
-                    series.values = values.storage.map(Double.init)
+                    series.values = order.map { Double(values.storage[$0]) }
                 }
                 axes.add(.scatter(series))
                 let notes = annotate.compactMap { name -> String? in

@@ -78,8 +78,11 @@ public struct Runner {
                     data = try timer.measure("load_data") { try DataPreparation.prepare(task.dataset, seed: task.seed) }
                     loaded = (task.dataset, task.seed, data)
                 }
+                let earlier = EmbeddingReuse.find(task.id, root: options.resultsRoot, excluding: options.force ? nil : store,
+                                                  force: options.force)
+                if let earlier { log("\(tag): reusing the embedding stored by experiment '\(earlier.record.experiment)'") }
                 let record = try TaskExecution(task: task, spec: spec, store: store, data: data, timer: timer,
-                                               progress: TerminalProgress.handler(prefix: tag)).run()
+                                               progress: TerminalProgress.handler(prefix: tag), earlier: earlier).run()
                 TerminalProgress.clearLine()
                 summary.computed += 1
                 let metrics = record.metrics.map { "\($0.name)=\(String(format: "%.4f", $0.value))" }.joined(separator: " ")
@@ -120,15 +123,27 @@ struct TaskExecution {
     let data: PreparedData
     var timer: PhaseTimer
     var progress: ProgressHandler?
+    /// A stored result of the same task (same content hash) whose embedding is reused instead of fitting.
+    var earlier: EmbeddingReuse.Found?
 
     func run() throws -> RunRecord {
         var timer = self.timer
-        let algorithm = try Catalog.makeAlgorithm(task.algorithm, parameters: task.parameters)
-        let start = (Clock.wallSeconds(), Clock.processCPUSeconds())
-        let result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: progress)
-        let fitWall = Clock.wallSeconds() - start.0
-        let fitCPU = Clock.processCPUSeconds() - start.1
-        timer.append(result.phases)
+        let result: EmbeddingResult
+        let fitWall: Double, fitCPU: Double
+        if let earlier {
+            // The embedding is a pure function of the task: reuse it with its original timings.
+            result = try earlier.result()
+            fitWall = earlier.record.fitWallSeconds
+            fitCPU = earlier.record.fitCPUSeconds
+            timer.append(earlier.record.phases.filter { !["load_data", "metrics", "clustering"].contains($0.name) })
+        } else {
+            let algorithm = try Catalog.makeAlgorithm(task.algorithm, parameters: task.parameters)
+            let start = (Clock.wallSeconds(), Clock.processCPUSeconds())
+            result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: progress)
+            fitWall = Clock.wallSeconds() - start.0
+            fitCPU = Clock.processCPUSeconds() - start.1
+            timer.append(result.phases)
+        }
         if let bad = result.embedding.firstNonFinite() {
             throw LabError.taskFailed(task: task.summary,
                                       message: "embedding has a non-finite value at row \(bad.row); not stored")
@@ -146,7 +161,7 @@ struct TaskExecution {
             metrics += outcome.metrics
             clusteringFiles = (outcome.report, outcome.clusters)
         }
-        let peak = Clock.peakRSSBytes()
+        let peak = earlier?.record.peakRSSBytes ?? Clock.peakRSSBytes()
         let embeddingFile = "\(task.id).npy"
         let embeddingHash = try ArrayFiles.write(result.embedding, to: store.url(embeddingFile))
         var labelsFile: String?

@@ -96,3 +96,32 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(summary.computed, 2)
     }
 }
+
+final class EmbeddingReuseTests: XCTestCase {
+    /// A task already computed by another experiment (same content hash) reuses its
+    /// embedding, computing only the metrics it lacks; --force recomputes.
+    func testSharedTaskIsReusedAcrossExperimentsWithNewMetrics() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-reuse-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let base = """
+        seed: 5
+        datasets: [{name: blobs, n: 500, options: {dimension: 6}}]
+        algorithms: [{name: pca}]
+        """
+        var lines: [String] = []
+        let first = try SpecParser.parse(yaml: "name: first\n" + base, file: "first.yaml")
+        XCTAssertEqual(try Runner(options: RunOptions(resultsRoot: root), log: { _ in }).run(first).computed, 1)
+        let second = try SpecParser.parse(yaml: "name: second\nmetrics: [trustworthiness@10]\n" + base, file: "second.yaml")
+        let summary = try Runner(options: RunOptions(resultsRoot: root), log: { lines.append($0) }).run(second)
+        XCTAssertEqual(summary.computed, 1)
+        XCTAssertTrue(lines.contains { $0.contains("reusing the embedding stored by experiment 'first'") }, "\(lines)")
+        let a = try XCTUnwrap(ResultStore(root: root, experiment: "first").allRecords().first)
+        let b = try XCTUnwrap(ResultStore(root: root, experiment: "second").allRecords().first)
+        XCTAssertEqual(a.embeddingSHA256, b.embeddingSHA256)
+        XCTAssertEqual(a.fitWallSeconds, b.fitWallSeconds)
+        XCTAssertNotNil(b.metric("trustworthiness@10"))
+        lines = []
+        _ = try Runner(options: RunOptions(resultsRoot: root, force: true), log: { lines.append($0) }).run(second)
+        XCTAssertFalse(lines.contains { $0.contains("reusing") })
+    }
+}

@@ -1,0 +1,44 @@
+import Embedding
+import Foundation
+import Linalg
+
+/// Finds a stored embedding of the same task in any experiment under the results root.
+///
+/// Tasks are content-addressed: the same data selection, algorithm, parameters
+/// and seed give the same hash, and the algorithm is deterministic, so an
+/// embedding stored by one experiment is the embedding another would compute.
+/// Reusing it skips the fit; metrics the other record lacks are computed anew,
+/// and the original fit timings and peak memory are kept.
+enum EmbeddingReuse {
+    struct Found {
+        let record: RunRecord
+        let store: ResultStore
+
+        /// The stored embedding, diagnostics and series as an `EmbeddingResult`.
+        func result() throws -> EmbeddingResult {
+            let embedding = try ArrayFiles.readMatrix(store.url(record.embeddingFile))
+            guard ArrayFiles.sha256(try Data(contentsOf: store.url(record.embeddingFile))) == record.embeddingSHA256 else {
+                throw LabError.io("stored embedding \(record.embeddingFile) of '\(record.experiment)' does not match its recorded hash")
+            }
+            var series: [String: [Double]] = [:]
+            for (name, file) in record.seriesFiles {
+                series[name] = try ArrayFiles.readMatrix(store.url(file)).storage.map(Double.init)
+            }
+            return EmbeddingResult(embedding: embedding, phases: [], diagnostics: record.diagnostics,
+                                   series: series, warnings: record.warnings)
+        }
+    }
+
+    /// The stored record of task `id` in `excluding` (the current store: a record there
+    /// lacking only metrics) or any other experiment under `root`; nil with `force`.
+    static func find(_ id: String, root: URL, excluding current: ResultStore?, force: Bool) -> Found? {
+        if force { return nil }
+        if let current, let record = current.record(for: id) { return Found(record: record, store: current) }
+        let experiments = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        for name in experiments.sorted() {
+            let store = ResultStore(root: root, experiment: name)
+            if let record = store.record(for: id) { return Found(record: record, store: store) }
+        }
+        return nil
+    }
+}
