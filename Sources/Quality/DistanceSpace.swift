@@ -12,7 +12,7 @@ struct DistanceSpace {
     /// Dimensions up to which rows are computed directly and exactly.
     static let directLimit = 16
     /// Relative error bound of an approximate squared distance, as a fraction of ‖q‖² + ‖x‖².
-    static let relativeTolerance = 1e-5
+    static let relativeTolerance = 1e-4
 
     let matrix: Matrix
     let n: Int

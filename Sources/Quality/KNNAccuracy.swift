@@ -113,6 +113,7 @@ public enum KNNAccuracy {
 
     /// The k nearest other points of every point (restricted to other folds when `fold` is given).
     static func neighborLists(_ embedding: Matrix, k: Int, fold: [Int]?) -> [ArraySlice<Int>] {
+        if embedding.cols <= DistanceSpace.directLimit { return sweepNeighborLists(embedding, k: k, fold: fold) }
         let n = embedding.rows
         let space = DistanceSpace(embedding)
         var flat = [Int](repeating: 0, count: n * k)
@@ -138,6 +139,50 @@ public enum KNNAccuracy {
                 }
             }
         }}}
+        return (0..<n).map { flat[$0 * k ..< ($0 + 1) * k] }
+    }
+
+    /// Exact neighbours for low-dimensional points by a sweep along the first coordinate:
+    /// points are visited outwards from the query in first-coordinate order and the
+    /// sweep stops once the coordinate gap alone exceeds the current k-th distance.
+    /// Same answer as brute force (exact `Double` distances, ties by lower index).
+    static func sweepNeighborLists(_ embedding: Matrix, k: Int, fold: [Int]?) -> [ArraySlice<Int>] {
+        let n = embedding.rows, d = embedding.cols
+        let order = (0..<n).sorted { embedding[$0, 0] < embedding[$1, 0] || (embedding[$0, 0] == embedding[$1, 0] && $0 < $1) }
+        var position = [Int](repeating: 0, count: n)
+        for (p, i) in order.enumerated() { position[i] = p }
+        let firstCoordinate = order.map { Double(embedding[$0, 0]) }
+        var flat = [Int](repeating: 0, count: n * k)
+        embedding.storage.withUnsafeBufferPointer { yb in
+        flat.withUnsafeMutableBufferPointer { out in
+            let y = yb.baseAddress!, o = out.baseAddress!
+            Parallel.forEachChunk(count: n, chunkSize: Parallel.chunkSize(for: n, targetChunks: 256)) { _, range in
+                var heap = MaxHeap(capacity: k)
+                for i in range {
+                    heap = MaxHeap(capacity: k)
+                    let p = position[i]
+                    let xi = firstCoordinate[p]
+                    let own = fold?[i]
+                    @inline(__always) func offer(_ q: Int) -> Bool {
+                        let gap = firstCoordinate[q] - xi
+                        if heap.values.count == k, let top = heap.top, gap * gap > top.value { return false }
+                        let j = order[q]
+                        if let own, let fold, fold[j] == own { return true }
+                        var s = 0.0
+                        for t in 0..<d { let v = Double(y[i * d + t]) - Double(y[j * d + t]); s += v * v }
+                        heap.push(s, j)
+                        return true
+                    }
+                    var left = p - 1, right = p + 1
+                    var leftOpen = left >= 0, rightOpen = right < n
+                    while leftOpen || rightOpen {
+                        if rightOpen { rightOpen = offer(right); right += 1; if right >= n { rightOpen = false } }
+                        if leftOpen { leftOpen = offer(left); left -= 1; if left < 0 { leftOpen = false } }
+                    }
+                    for (t, j) in heap.sortedIndices().enumerated() { o[i * k + t] = j }
+                }
+            }
+        }}
         return (0..<n).map { flat[$0 * k ..< ($0 + 1) * k] }
     }
 }

@@ -81,3 +81,25 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(acc[k]?.value ?? .nan, mean, accuracy: 1e-12)
     }
 }
+
+final class NeighborSweepTests: XCTestCase {
+    func testSweepEqualsBruteForceIncludingTiesAndFolds() throws {
+        var rng = RandomStream(seed: 21)
+        // Coarse grid values make many exact distance ties.
+        let rows: [[Float]] = (0..<300).map { _ in [Float(rng.nextInt(below: 12)), Float(rng.nextInt(below: 12))] }
+        let y = try Matrix(rowArrays: rows)
+        let folds = (0..<300).map { $0 % 7 }
+        for fold in [nil, folds] {
+            let sweep = KNNAccuracy.sweepNeighborLists(y, k: 40, fold: fold)
+            for i in 0..<300 {
+                var all: [(Double, Int)] = []
+                for j in 0..<300 where j != i && (fold == nil || fold![j] != fold![i]) {
+                    let dx = Double(rows[i][0] - rows[j][0]), dy = Double(rows[i][1] - rows[j][1])
+                    all.append((dx * dx + dy * dy, j))
+                }
+                all.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                XCTAssertEqual(Array(sweep[i]), all.prefix(40).map { $0.1 }, "point \(i)")
+            }
+        }
+    }
+}
