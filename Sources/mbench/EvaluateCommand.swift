@@ -1,5 +1,5 @@
 import ArgumentParser
-import CZlib
+import Datasets
 import Foundation
 import Linalg
 import Quality
@@ -88,8 +88,7 @@ struct EvaluationReport: Codable {
     var metrics: [MetricResult]
 }
 
-/// Minimal readers for the quality commands' inputs (.npy v1–3, little-endian, C order;
-/// gzip IDX). To be replaced by the Datasets module's readers.
+/// Inputs of the quality commands: .npy files or IDX files (raw or gzip'd), read by `Datasets`.
 enum CommandInput {
     struct InputError: Error, CustomStringConvertible {
         let description: String
@@ -102,13 +101,12 @@ enum CommandInput {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    /// Reads an n × d matrix (a 1-D array becomes n × 1).
+    static func isNPY(_ path: String) -> Bool { path.lowercased().hasSuffix(".npy") }
+
+    /// Reads an n × d matrix (a 1-D array becomes n × 1; IDX images are flattened per item).
     static func matrix(at path: String) throws -> Matrix {
-        let array = try read(path)
-        let rows = array.shape.first ?? 1
-        let cols = array.shape.dropFirst().reduce(1, *)
-        let values = array.values.map { Float($0) }
-        return try Matrix(rows: rows, cols: cols, storage: values)
+        let url = URL(fileURLWithPath: path)
+        return isNPY(path) ? try NPY.readMatrix(from: url) : try IDX.readMatrix(from: url)
     }
 
     /// Rows of several matrices with the same number of columns, one after another.
@@ -121,13 +119,10 @@ enum CommandInput {
         return try Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: first.cols, storage: parts.flatMap(\.storage))
     }
 
-    /// Reads integer labels (any numeric type with integral values).
+    /// Reads integer labels.
     static func integers(at path: String) throws -> [Int] {
-        let array = try read(path)
-        return try array.values.map { v in
-            guard v.isFinite, v == v.rounded() else { throw InputError(description: "\(path): labels must be integers, found \(v)") }
-            return Int(v)
-        }
+        let url = URL(fileURLWithPath: path)
+        return isNPY(path) ? try NPY.readLabels(from: url) : try IDX.readLabels(from: url)
     }
 
     /// A Gaussian random projection of the data to `c` dimensions (seeded; for benchmarks).
@@ -136,107 +131,5 @@ enum CommandInput {
         var rng = RandomStream(seed: seed, purpose: "mbench.random-projection")
         let r = try Matrix(rows: x.cols, cols: c, storage: (0..<(x.cols * c)).map { _ in Float(rng.nextGaussian()) })
         return try BLAS.multiply(x, r)
-    }
-
-    struct NumericArray { var shape: [Int]; var values: [Double] }
-
-    static func read(_ path: String) throws -> NumericArray {
-        if path.hasSuffix(".gz") { return try idx(try gunzip(path), path) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(description: "cannot read \(path)")
-        }
-        let bytes = [UInt8](data)
-        if bytes.starts(with: [0x93] + Array("NUMPY".utf8)) { return try npy(bytes, path) }
-        return try idx(bytes, path)
-    }
-
-    static func gunzip(_ path: String) throws -> [UInt8] {
-        guard let file = gzopen(path, "rb") else { throw InputError(description: "cannot open \(path)") }
-        defer { gzclose(file) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
-            if got < 0 { throw InputError(description: "\(path): corrupt gzip data") }
-            if got == 0 { break }
-            out.append(contentsOf: chunk[0..<Int(got)])
-        }
-        return out
-    }
-
-    /// IDX (MNIST): magic 0x0000 type rank, big-endian sizes, unsigned bytes.
-    static func idx(_ b: [UInt8], _ path: String) throws -> NumericArray {
-        guard b.count >= 4, b[0] == 0, b[1] == 0, b[2] == 0x08 else {
-            throw InputError(description: "\(path): not a .npy or unsigned-byte IDX file")
-        }
-        let rank = Int(b[3])
-        guard b.count >= 4 + 4 * rank else { throw InputError(description: "\(path): truncated IDX header") }
-        var shape: [Int] = []
-        for r in 0..<rank {
-            let o = 4 + 4 * r
-            shape.append(Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]))
-        }
-        let count = shape.reduce(1, *)
-        let start = 4 + 4 * rank
-        guard b.count >= start + count else { throw InputError(description: "\(path): truncated IDX data") }
-        return NumericArray(shape: shape, values: b[start ..< start + count].map { Double($0) })
-    }
-
-    static func npy(_ b: [UInt8], _ path: String) throws -> NumericArray {
-        guard b.count >= 10 else { throw InputError(description: "\(path): truncated .npy header") }
-        let major = b[6]
-        let headerLength: Int, headerStart: Int
-        if major == 1 {
-            headerLength = Int(b[8]) | Int(b[9]) << 8; headerStart = 10
-        } else {
-            guard b.count >= 12 else { throw InputError(description: "\(path): truncated .npy header") }
-            headerLength = Int(b[8]) | Int(b[9]) << 8 | Int(b[10]) << 16 | Int(b[11]) << 24; headerStart = 12
-        }
-        guard b.count >= headerStart + headerLength else { throw InputError(description: "\(path): truncated .npy header") }
-        let header = String(decoding: b[headerStart ..< headerStart + headerLength], as: UTF8.self)
-        func field(_ name: String) -> String? {
-            guard let r = header.range(of: "'\(name)':") else { return nil }
-            return String(header[r.upperBound...]).trimmingCharacters(in: .whitespaces)
-        }
-        guard let descrField = field("descr"), let q1 = descrField.firstIndex(of: "'"),
-              let q2 = descrField[descrField.index(after: q1)...].firstIndex(of: "'") else {
-            throw InputError(description: "\(path): .npy header has no descr")
-        }
-        let descr = String(descrField[descrField.index(after: q1)..<q2])
-        if let f = field("fortran_order"), f.hasPrefix("True") {
-            throw InputError(description: "\(path): Fortran-order .npy arrays are not supported; save with C order")
-        }
-        guard let shapeField = field("shape"), let open = shapeField.firstIndex(of: "("),
-              let close = shapeField.firstIndex(of: ")") else {
-            throw InputError(description: "\(path): .npy header has no shape")
-        }
-        let shape = shapeField[shapeField.index(after: open)..<close].split(separator: ",")
-            .compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let count = shape.reduce(1, *)
-        let start = headerStart + headerLength
-        let width: Int
-        switch descr {
-        case "<f4", "<i4": width = 4
-        case "<f8", "<i8": width = 8
-        case "|u1", "|i1": width = 1
-        default: throw InputError(description: "\(path): unsupported .npy dtype \(descr); use float32, float64, int32, int64 or uint8")
-        }
-        guard b.count >= start + count * width else { throw InputError(description: "\(path): truncated .npy data") }
-        var values = [Double](repeating: 0, count: count)
-        b.withUnsafeBytes { raw in
-            let p = raw.baseAddress! + start
-            for i in 0..<count {
-                let q = p + i * width
-                switch descr {
-                case "<f4": values[i] = Double(Float(bitPattern: UInt32(littleEndian: q.loadUnaligned(as: UInt32.self))))
-                case "<f8": values[i] = Double(bitPattern: UInt64(littleEndian: q.loadUnaligned(as: UInt64.self)))
-                case "<i4": values[i] = Double(Int32(littleEndian: q.loadUnaligned(as: Int32.self)))
-                case "<i8": values[i] = Double(Int64(littleEndian: q.loadUnaligned(as: Int64.self)))
-                case "|u1": values[i] = Double(q.load(as: UInt8.self))
-                default: values[i] = Double(q.load(as: Int8.self))
-                }
-            }
-        }
-        return NumericArray(shape: shape.isEmpty ? [1] : shape, values: values)
     }
 }
