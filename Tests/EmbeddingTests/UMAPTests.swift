@@ -206,6 +206,10 @@ final class UMAPMathTests: XCTestCase {
             let x = Float(exp(rng.nextDouble() * 40 - 20)), y = Float(rng.nextDouble() * 2)
             let exact = pow(Double(x), Double(y))
             XCTAssertEqual(Double(UMAPMath.pow(x, y)) / exact, 1, accuracy: 2e-5, "\(x)^\(y)")
+            UMAPPowTable.values(for: y).withUnsafeBufferPointer { values in
+                let table = UMAPPowTable(exponent: y, base: values.baseAddress!)
+                XCTAssertEqual(Double(table.pow(x)) / exact, 1, accuracy: 1e-5, "table \(x)^\(y)")
+            }
         }
     }
 }
