@@ -53,7 +53,8 @@ struct UMAPLayout {
                   progress: ((Double) -> Void)? = nil) {
         let heads = edgeStart.count - 1
         var nextSample = epochsPerSample
-        let negativePeriod = epochsPerSample.map { $0 / negativeSampleRate }
+        // A period of 0 means no negative samples (negative_sample_rate 0).
+        let negativePeriod = epochsPerSample.map { negativeSampleRate > 0 ? $0 / negativeSampleRate : 0 }
         var nextNegative = negativePeriod
         let chunkSize = max(64, (heads + 255) / 256)
         let chunks = Parallel.chunkCount(count: heads, chunkSize: chunkSize)
@@ -181,7 +182,7 @@ struct UMAPLayout {
                     }
                 }
                 z.nextSample[e] += z.period[e]
-                let count = Int((epoch - z.nextNegative[e]) / z.negativePeriod[e])
+                let count = z.negativePeriod[e] > 0 ? Int((epoch - z.nextNegative[e]) / z.negativePeriod[e]) : 0
                 if count > 0 {
                     for _ in 0..<count {
                         let s = rng.nextInt(below: z.tailCount)
@@ -233,7 +234,7 @@ struct UMAPLayout {
                     moveDelta.append(-gx); moveDelta.append(-gy)
                 }
                 z.nextSample[e] += z.period[e]
-                let count = Int((epoch - z.nextNegative[e]) / z.negativePeriod[e])
+                let count = z.negativePeriod[e] > 0 ? Int((epoch - z.nextNegative[e]) / z.negativePeriod[e]) : 0
                 if count > 0 {
                     for _ in 0..<count {
                         let s = rng.nextInt(below: tailCount)

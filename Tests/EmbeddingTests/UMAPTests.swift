@@ -162,6 +162,9 @@ final class UMAPTests: XCTestCase {
         let r = try UMAP(parameters: ["n_epochs": .number(20)]).fit(small, labels: nil, seed: 1, progress: nil)
         XCTAssertNil(r.embedding.firstNonFinite())
         XCTAssertFalse(r.warnings.isEmpty)
+        let noNegatives = try UMAP(parameters: ["n_epochs": .number(20), "negative_sample_rate": .number(0)])
+            .fit(small, labels: nil, seed: 1, progress: nil)
+        XCTAssertNil(noNegatives.embedding.firstNonFinite())
     }
 
     func testTransformPlacesTrainingPointsNearTheirEmbedding() throws {
