@@ -205,7 +205,7 @@ public struct UMAP: EmbeddingAlgorithm {
         }
         return UMAPLayout(edgeStart: start, tail: tail, epochsPerSample: period, a: Float(a), b: Float(b),
                           gamma: Float(repulsionStrength), initialAlpha: Float(learningRate),
-                          negativeSampleRate: Double(max(negativeSampleRate, 0)) == 0 ? .infinity : Double(negativeSampleRate),
+                          negativeSampleRate: Double(max(negativeSampleRate, 0)),
                           epochs: epochs, moveOther: moveOther, deterministic: deterministic)
     }
 

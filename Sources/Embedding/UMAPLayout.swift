@@ -44,6 +44,8 @@ struct UMAPLayout {
         var inPlaceTail: UnsafeMutablePointer<Float>?
         var tailCount: Int
         var dim: Int
+        /// `UMAPPowTable` for b.
+        var pow: UMAPPowTable
     }
 
     /// Optimises `head` (heads × dim) in place against `tailEmbedding` (nil: head itself).
@@ -51,7 +53,8 @@ struct UMAPLayout {
                   progress: ((Double) -> Void)? = nil) {
         let heads = edgeStart.count - 1
         var nextSample = epochsPerSample
-        let negativePeriod = epochsPerSample.map { $0 / negativeSampleRate }
+        // A period of 0 means no negative samples (negative_sample_rate 0).
+        let negativePeriod = epochsPerSample.map { negativeSampleRate > 0 ? $0 / negativeSampleRate : 0 }
         var nextNegative = negativePeriod
         let chunkSize = max(64, (heads + 255) / 256)
         let chunks = Parallel.chunkCount(count: heads, chunkSize: chunkSize)
@@ -59,6 +62,9 @@ struct UMAPLayout {
         let sameSet = tailEmbedding == nil
         var moveVertex = [[Int32]](repeating: [], count: chunks)
         var moveDelta = [[Float]](repeating: [], count: chunks)
+        let powValues = UMAPPowTable.values(for: b)
+        powValues.withUnsafeBufferPointer { powBuffer in
+        let powTable = UMAPPowTable(exponent: b, base: powBuffer.baseAddress!)
         edgeStart.withUnsafeBufferPointer { esb in
         tail.withUnsafeBufferPointer { tb in
         epochsPerSample.withUnsafeBufferPointer { pb in
@@ -77,7 +83,7 @@ struct UMAPLayout {
                                                   nextNegative: nnb.baseAddress!, head: hb.baseAddress!,
                                                   others: sameSet ? UnsafePointer(hb.baseAddress!) : sb.baseAddress!,
                                                   inPlaceTail: sameSet && moveOther ? hb.baseAddress! : nil,
-                                                  tailCount: tailCount, dim: dim)
+                                                  tailCount: tailCount, dim: dim, pow: powTable)
                             var mv: [Int32] = [], md: [Float] = []
                             sweep(0..<heads, epoch: n, alpha: alpha, buffers, rng: &rng, moveVertex: &mv, moveDelta: &md)
                         }
@@ -95,7 +101,7 @@ struct UMAPLayout {
                                     let buffers = Buffers(edgeStart: esb.baseAddress!, tail: tb.baseAddress!, period: pb.baseAddress!,
                                                           negativePeriod: npb.baseAddress!, nextSample: nsb.baseAddress!,
                                                           nextNegative: nnb.baseAddress!, head: hb.baseAddress!,
-                                                          others: sb.baseAddress!, inPlaceTail: nil, tailCount: tailCount, dim: dim)
+                                                          others: sb.baseAddress!, inPlaceTail: nil, tailCount: tailCount, dim: dim, pow: powTable)
                                     let mvp = mvb.baseAddress!, mdp = mdb.baseAddress!
                                     Parallel.forEachChunk(count: heads, chunkSize: chunkSize) { c, range in
                                         var rng = RandomStream(seed: seed, purpose: "umap.sgd",
@@ -128,6 +134,7 @@ struct UMAPLayout {
         }
         }
         }
+        }
     }
 
     @inline(__always)
@@ -137,6 +144,7 @@ struct UMAPLayout {
     /// Tail moves go to `inPlaceTail` when set, else (if `moveOther`) to the move lists.
     private func sweep(_ range: Range<Int>, epoch: Double, alpha: Float, _ z: Buffers, rng: inout RandomStream,
                        moveVertex: inout [Int32], moveDelta: inout [Float]) {
+        if z.dim == 2 { sweep2(range, epoch: epoch, alpha: alpha, z, rng: &rng, moveVertex: &moveVertex, moveDelta: &moveDelta); return }
         let dim = z.dim, a = self.a, b = self.b, gamma = self.gamma
         let negatives = z.inPlaceTail.map { UnsafePointer($0) } ?? z.others
         let record = moveOther && z.inPlaceTail == nil
@@ -151,7 +159,7 @@ struct UMAPLayout {
                 for q in 0..<dim { let t = current[q] - other[q]; d2 += t * t }
                 var coeff: Float = 0
                 if d2 > 0 {
-                    let pb = UMAPMath.pow(d2, b)
+                    let pb = z.pow.pow(d2)
                     coeff = -2 * a * b * (pb / d2) / (a * pb + 1)
                 }
                 if dim <= 4 {
@@ -174,7 +182,7 @@ struct UMAPLayout {
                     }
                 }
                 z.nextSample[e] += z.period[e]
-                let count = Int((epoch - z.nextNegative[e]) / z.negativePeriod[e])
+                let count = z.negativePeriod[e] > 0 ? Int((epoch - z.nextNegative[e]) / z.negativePeriod[e]) : 0
                 if count > 0 {
                     for _ in 0..<count {
                         let s = rng.nextInt(below: z.tailCount)
@@ -183,7 +191,7 @@ struct UMAPLayout {
                         for q in 0..<dim { let t = current[q] - neg[q]; nd2 += t * t }
                         // Coincident points (including s == j) exert no force.
                         guard nd2 > 0 else { continue }
-                        let c = 2 * gamma * b / ((0.001 + nd2) * (a * UMAPMath.pow(nd2, b) + 1))
+                        let c = 2 * gamma * b / ((0.001 + nd2) * (a * z.pow.pow(nd2) + 1))
                         if c > 0 {
                             for q in 0..<dim { current[q] += UMAPLayout.clip(c * (current[q] - neg[q])) * alpha }
                         }
@@ -192,6 +200,90 @@ struct UMAPLayout {
                 }
             }
         }
+    }
+
+    /// `sweep` specialised to two dimensions (same arithmetic, scalar code).
+    private func sweep2(_ range: Range<Int>, epoch: Double, alpha: Float, _ z: Buffers, rng: inout RandomStream,
+                        moveVertex: inout [Int32], moveDelta: inout [Float]) {
+        let a = self.a, b = self.b, gamma = self.gamma
+        let negatives = z.inPlaceTail.map { UnsafePointer($0) } ?? z.others
+        let record = moveOther && z.inPlaceTail == nil
+        let inPlace = moveOther ? z.inPlaceTail : nil
+        let tailCount = z.tailCount
+        for j in range {
+            let current = z.head + j * 2
+            var cx = current[0], cy = current[1]
+            for e in z.edgeStart[j]..<z.edgeStart[j + 1] where z.nextSample[e] <= epoch {
+                let k = Int(z.tail[e])
+                let ox = z.others[2 * k], oy = z.others[2 * k + 1]
+                let dx = cx - ox, dy = cy - oy
+                let d2 = dx * dx + dy * dy
+                var coeff: Float = 0
+                if d2 > 0 {
+                    let pb = z.pow.pow(d2)
+                    coeff = -2 * a * b * (pb / d2) / (a * pb + 1)
+                }
+                let gx = UMAPLayout.clip(coeff * dx) * alpha, gy = UMAPLayout.clip(coeff * dy) * alpha
+                cx += gx; cy += gy
+                if let tp = inPlace {
+                    current[0] = cx; current[1] = cy
+                    tp[2 * k] -= gx; tp[2 * k + 1] -= gy
+                    cx = current[0]; cy = current[1]  // k may equal j in place
+                } else if record {
+                    moveVertex.append(Int32(k))
+                    moveDelta.append(-gx); moveDelta.append(-gy)
+                }
+                z.nextSample[e] += z.period[e]
+                let count = z.negativePeriod[e] > 0 ? Int((epoch - z.nextNegative[e]) / z.negativePeriod[e]) : 0
+                if count > 0 {
+                    for _ in 0..<count {
+                        let s = rng.nextInt(below: tailCount)
+                        if z.inPlaceTail != nil { current[0] = cx; current[1] = cy }
+                        let nx = negatives[2 * s], ny = negatives[2 * s + 1]
+                        let ex = cx - nx, ey = cy - ny
+                        let nd2 = ex * ex + ey * ey
+                        // Coincident points (including s == j) exert no force.
+                        guard nd2 > 0 else { continue }
+                        let c = 2 * gamma * b / ((0.001 + nd2) * (a * z.pow.pow(nd2) + 1))
+                        if c > 0 {
+                            cx += UMAPLayout.clip(c * ex) * alpha
+                            cy += UMAPLayout.clip(c * ey) * alpha
+                        }
+                    }
+                    z.nextNegative[e] += Double(count) * z.negativePeriod[e]
+                }
+                current[0] = cx; current[1] = cy
+            }
+        }
+    }
+}
+
+/// x^b for a fixed b by table: 2^((e − 127)·b) per binary exponent e times the mantissa
+/// power m^b interpolated linearly between 256 + 1 knots on [1, 2]; relative error
+/// about 1e-6 for b in (0, 2]. Inputs outside [1e-30, 1e30] use the library pow.
+/// Deterministic and much shorter in latency than exp/log.
+struct UMAPPowTable {
+    let exponent: Float
+    /// Points into `values(for: exponent)`, which must outlive this table.
+    let base: UnsafePointer<Float>
+
+    /// The 256 + 257 table entries for exponent b.
+    static func values(for b: Float) -> [Float] {
+        var t = [Float](repeating: 0, count: 256 + 257)
+        for e in 0..<256 { t[e] = Float(Foundation_pow(2, Double(e - 127) * Double(b))) }
+        for i in 0...256 { t[256 + i] = Float(Foundation_pow(1 + Double(i) / 256, Double(b))) }
+        return t
+    }
+
+    @inline(__always)
+    func pow(_ x: Float) -> Float {
+        guard x >= 1e-30, x <= 1e30 else { return Float(Foundation_pow(Double(x), Double(exponent))) }
+        let bits = x.bitPattern
+        let e = Int(bits >> 23)  // sign is 0
+        let i = Int((bits >> 15) & 0xff)
+        let frac = Float(bits & 0x7fff) * (1.0 / 32768)
+        let lo = base[256 + i], hi = base[257 + i]
+        return base[e] * (lo + (hi - lo) * frac)
     }
 }
 

@@ -162,6 +162,9 @@ final class UMAPTests: XCTestCase {
         let r = try UMAP(parameters: ["n_epochs": .number(20)]).fit(small, labels: nil, seed: 1, progress: nil)
         XCTAssertNil(r.embedding.firstNonFinite())
         XCTAssertFalse(r.warnings.isEmpty)
+        let noNegatives = try UMAP(parameters: ["n_epochs": .number(20), "negative_sample_rate": .number(0)])
+            .fit(small, labels: nil, seed: 1, progress: nil)
+        XCTAssertNil(noNegatives.embedding.firstNonFinite())
     }
 
     func testTransformPlacesTrainingPointsNearTheirEmbedding() throws {
@@ -206,6 +209,10 @@ final class UMAPMathTests: XCTestCase {
             let x = Float(exp(rng.nextDouble() * 40 - 20)), y = Float(rng.nextDouble() * 2)
             let exact = pow(Double(x), Double(y))
             XCTAssertEqual(Double(UMAPMath.pow(x, y)) / exact, 1, accuracy: 2e-5, "\(x)^\(y)")
+            UMAPPowTable.values(for: y).withUnsafeBufferPointer { values in
+                let table = UMAPPowTable(exponent: y, base: values.baseAddress!)
+                XCTAssertEqual(Double(table.pow(x)) / exact, 1, accuracy: 1e-5, "table \(x)^\(y)")
+            }
         }
     }
 }
