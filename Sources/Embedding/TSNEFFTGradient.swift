@@ -24,7 +24,8 @@ public struct TSNEFFTSettings: Sendable, Equatable {
 /// nodes with the Lagrange weights, the kernel sums between all node pairs are a discrete convolution,
 /// done by FFT on a zero-padded (2G)² grid, and the node potentials are interpolated back.
 /// Two kernels are used: w (charge 1, giving Z) and w·u (charges 1, y₁, y₂, giving the forces),
-/// so any degrees of freedom α work.
+/// so any degrees of freedom α work. The kernels' spectra are real (even kernels) and come from
+/// (G+1)² DCT-I transforms instead of full (2G)² FFTs: 3 forward FFTs + 4 inverse per gradient.
 ///
 /// FFTW plans are made with FFTW_ESTIMATE (deterministic, independent of timing) on the calling
 /// thread; only plan execution runs in parallel.
@@ -80,74 +81,85 @@ enum TSNEFFTRepulsion {
 
         let realCount = m * m
         let complexCount = m * mc
-        // Buffers: 3 real inputs (reused as outputs), 2 kernel spectra, 3 charge spectra, 4 products.
-        func allocReal() -> UnsafeMutablePointer<Float> {
-            let raw = fftwf_malloc(MemoryLayout<Float>.stride * realCount)!
-            let ptr = raw.bindMemory(to: Float.self, capacity: realCount)
-            ptr.initialize(repeating: 0, count: realCount)
+        let quadrant = (g + 1) * (g + 1)
+        func allocFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let raw = fftwf_malloc(MemoryLayout<Float>.stride * count)!
+            let ptr = raw.bindMemory(to: Float.self, capacity: count)
+            ptr.initialize(repeating: 0, count: count)
             return ptr
         }
         func allocComplex() -> UnsafeMutablePointer<fftwf_complex> {
             let raw = fftwf_malloc(MemoryLayout<fftwf_complex>.stride * complexCount)!
             return raw.bindMemory(to: fftwf_complex.self, capacity: complexCount)
         }
-        let reals = (0..<5).map { _ in allocReal() }        // K1, K2, q1, qx, qy  → later 4 potentials
-        let spectra = (0..<5).map { _ in allocComplex() }   // K1^, K2^, q1^, qx^, qy^
+        let reals = (0..<4).map { _ in allocFloats(realCount) }   // q1, qx, qy (+1) → later 4 potentials
+        let kernels = (0..<2).map { _ in allocFloats(quadrant) }  // K1, K2 quadrants → their (real) spectra
+        let spectra = (0..<3).map { _ in allocComplex() }          // q1^, qx^, qy^
         let products = (0..<4).map { _ in allocComplex() }
         defer {
             for r in reals { fftwf_free(r) }
+            for r in kernels { fftwf_free(r) }
             for s in spectra { fftwf_free(s) }
             for s in products { fftwf_free(s) }
         }
         let estimate = UInt32(1 << 6)  // FFTW_ESTIMATE
-        let forward = fftwf_plan_dft_r2c_2d(Int32(m), Int32(m), reals[0], spectra[0], estimate | UInt32(1))  // | FFTW_DESTROY_INPUT
+        let destroyInput = UInt32(1)   // FFTW_DESTROY_INPUT
+        let forward = fftwf_plan_dft_r2c_2d(Int32(m), Int32(m), reals[0], spectra[0], estimate | destroyInput)
         let backward = fftwf_plan_dft_c2r_2d(Int32(m), Int32(m), products[0], reals[0], estimate)
-        defer { fftwf_destroy_plan(forward); fftwf_destroy_plan(backward) }
+        let cosine = fftwf_plan_r2r_2d(Int32(g + 1), Int32(g + 1), kernels[0], kernels[0], FFTW_REDFT00, FFTW_REDFT00, estimate)
+        defer { fftwf_destroy_plan(forward); fftwf_destroy_plan(backward); fftwf_destroy_plan(cosine) }
 
-        // Kernel values on node offsets, wrapped circularly (offset ±G unused).
-        let k1 = reals[0], k2 = reals[1]
-        for a in 0..<m {
-            let da = a < g ? a : a - m
-            if da == -g || a == g { continue }
-            for b in 0..<m {
-                let db = b < g ? b : b - m
-                if db == -g || b == g { continue }
-                let x = Double(da) * h, z = Double(db) * h
+        // Kernel values on node offsets 0...G in each dimension (offset G itself is never needed and
+        // left 0). The circulant kernel is even in both axes, so its DFT is real and equals the 2-D
+        // DCT-I of this quadrant: K^[u][v] = D[min(u, 2G − u)][v].
+        let k1 = kernels[0], k2 = kernels[1]
+        for a in 0..<g {
+            for b in 0..<g {
+                let x = Double(a) * h, z = Double(b) * h
                 let u = kernel.u(x * x + z * z)
                 let w = kernel.w(fromU: u)
-                k1[a * m + b] = Float(w)
-                k2[a * m + b] = Float(w * u)
+                k1[a * (g + 1) + b] = Float(w)
+                k2[a * (g + 1) + b] = Float(w * u)
             }
         }
         // Spread charges 1, y₁, y₂ onto the nodes (serial: a scatter with collisions).
-        let q1 = reals[2], qx = reals[3], qy = reals[4]
-        for i in 0..<n {
-            let bx = Int(box[i * 2]) * p, by = Int(box[i * 2 + 1]) * p
-            let y0 = Float(y[i * 2]), y1 = Float(y[i * 2 + 1])
-            for a in 0..<p {
-                let wa = weights[(i * 2) * p + a]
-                for b in 0..<p {
-                    let wab = Float(wa * weights[(i * 2 + 1) * p + b])
-                    let idx = (bx + a) * m + by + b
-                    q1[idx] += wab
-                    qx[idx] += wab * y0
-                    qy[idx] += wab * y1
+        let q1 = reals[0], qx = reals[1], qy = reals[2]
+        box.withUnsafeBufferPointer { bb in
+            weights.withUnsafeBufferPointer { wb in
+                for i in 0..<n {
+                    let bx = Int(bb[i * 2]) * p, by = Int(bb[i * 2 + 1]) * p
+                    let y0 = Float(y[i * 2]), y1 = Float(y[i * 2 + 1])
+                    for a in 0..<p {
+                        let wa = wb[(i * 2) * p + a]
+                        for b in 0..<p {
+                            let wab = Float(wa * wb[(i * 2 + 1) * p + b])
+                            let idx = (bx + a) * m + by + b
+                            q1[idx] += wab
+                            qx[idx] += wab * y0
+                            qy[idx] += wab * y1
+                        }
+                    }
                 }
             }
         }
-        // Five forward transforms, independent, in parallel.
+        // Three charge transforms and two kernel cosine transforms, independent, in parallel.
         Parallel.forEachChunk(count: 5, chunkSize: 1) { t, _ in
-            fftwf_execute_dft_r2c(forward, reals[t], spectra[t])
+            if t < 3 { fftwf_execute_dft_r2c(forward, reals[t], spectra[t]) } else {
+                fftwf_execute_r2r(cosine, kernels[t - 3], kernels[t - 3])
+            }
         }
         // Products: (q1, K1), (q1, K2), (qx, K2), (qy, K2); then four inverse transforms.
-        let pairs = [(2, 0), (2, 1), (3, 1), (4, 1)]
+        let pairs = [(0, 0), (0, 1), (1, 1), (2, 1)]
         Parallel.forEachChunk(count: 4, chunkSize: 1) { t, _ in
             let (q, k) = pairs[t]
-            let a = spectra[q], b = spectra[k], out = products[t]
-            for e in 0..<complexCount {
-                let re = a[e].0 * b[e].0 - a[e].1 * b[e].1
-                let im = a[e].0 * b[e].1 + a[e].1 * b[e].0
-                out[e] = (re, im)
+            let a = spectra[q], kr = kernels[k], out = products[t]
+            for row in 0..<m {
+                let kRow = kr + min(row, m - row) * (g + 1)
+                let base = row * mc
+                for col in 0..<mc {
+                    let v = kRow[col]
+                    out[base + col] = (a[base + col].0 * v, a[base + col].1 * v)
+                }
             }
             fftwf_execute_dft_c2r(backward, out, reals[t])
         }
@@ -155,29 +167,34 @@ enum TSNEFFTRepulsion {
 
         // Interpolate the four potentials back to the points.
         var forces = [Double](repeating: 0, count: n * 2)
+        let r0 = reals[0], r1 = reals[1], r2 = reals[2], r3 = reals[3]
         let partial: [Double] = forces.withUnsafeMutableBufferPointer { fb in
-            Parallel.mapChunks(count: n, chunkSize: Parallel.chunkSize(for: n)) { _, range -> Double in
-                var zChunk = 0.0
-                for i in range {
-                    let bx = Int(box[i * 2]) * p, by = Int(box[i * 2 + 1]) * p
-                    var phi = (0.0, 0.0, 0.0, 0.0)
-                    for a in 0..<p {
-                        let wa = weights[(i * 2) * p + a]
-                        for b in 0..<p {
-                            let wab = wa * weights[(i * 2 + 1) * p + b]
-                            let idx = (bx + a) * m + by + b
-                            phi.0 += wab * Double(reals[0][idx])
-                            phi.1 += wab * Double(reals[1][idx])
-                            phi.2 += wab * Double(reals[2][idx])
-                            phi.3 += wab * Double(reals[3][idx])
+            box.withUnsafeBufferPointer { bb in
+                weights.withUnsafeBufferPointer { wb in
+                    Parallel.mapChunks(count: n, chunkSize: Parallel.chunkSize(for: n)) { _, range -> Double in
+                        var zChunk = 0.0
+                        for i in range {
+                            let bx = Int(bb[i * 2]) * p, by = Int(bb[i * 2 + 1]) * p
+                            var phi = (0.0, 0.0, 0.0, 0.0)
+                            for a in 0..<p {
+                                let wa = wb[(i * 2) * p + a]
+                                for b in 0..<p {
+                                    let wab = wa * wb[(i * 2 + 1) * p + b]
+                                    let idx = (bx + a) * m + by + b
+                                    phi.0 += wab * Double(r0[idx])
+                                    phi.1 += wab * Double(r1[idx])
+                                    phi.2 += wab * Double(r2[idx])
+                                    phi.3 += wab * Double(r3[idx])
+                                }
+                            }
+                            // Remove the self term w_ii = 1 from Z; in the forces it cancels exactly.
+                            zChunk += phi.0 * scale - 1
+                            fb[i * 2] = (y[i * 2] * phi.1 - phi.2) * scale
+                            fb[i * 2 + 1] = (y[i * 2 + 1] * phi.1 - phi.3) * scale
                         }
+                        return zChunk
                     }
-                    // Remove the self term w_ii = 1 from Z; in the forces it cancels exactly.
-                    zChunk += phi.0 * scale - 1
-                    fb[i * 2] = (y[i * 2] * phi.1 - phi.2) * scale
-                    fb[i * 2 + 1] = (y[i * 2 + 1] * phi.1 - phi.3) * scale
                 }
-                return zChunk
             }
         }
         var z = 0.0
