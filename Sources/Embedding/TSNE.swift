@@ -77,7 +77,13 @@ public struct TSNE: EmbeddingAlgorithm {
                 }
                 return g
             }
-            do { return try ExactKNN.euclidean(data, k: k, includeSelf: false) } catch let e as NeighborsError {
+            do {
+                if parameters.usesNNDescent(n: n) {
+                    return try NNDescent.build(data, k: k, includeSelf: false,
+                                               seed: RandomStream.derive(seed: seed, purpose: "tsne.knn", index: 0))
+                }
+                return try ExactKNN.search(data, k: k, metric: .euclidean, includeSelf: false)
+            } catch let e as NeighborsError {
                 throw EmbeddingError.invalidInput("t-SNE neighbours: \(e)")
             }
         }

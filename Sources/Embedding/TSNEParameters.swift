@@ -44,6 +44,9 @@ public struct TSNEParameters: Sendable, Equatable {
     public var exaggeration = 1.0
     /// Minimum gain of the delta-bar-delta scheme (default 0.01).
     public var minGain = 0.01
+    /// Neighbour search: "auto" (exact below 4 096 points, NN-descent above, as openTSNE
+    /// switches to approximate neighbours for large n), "exact" or "nndescent".
+    public var nnMethod = "auto"
 
     public init() {}
 
@@ -65,6 +68,7 @@ public struct TSNEParameters: Sendable, Equatable {
         ParameterDoc("min_num_intervals", "50", "FFT: minimum intervals per dimension"),
         ParameterDoc("ints_in_interval", "1", "FFT: embedding units per interval"),
         ParameterDoc("exaggeration", "1", "P multiplier during the main phase"),
+        ParameterDoc("nn_method", "auto", "auto (exact below 4096 points, NN-descent above) | exact | nndescent"),
     ]
 
     /// Reads and validates `parameters` (unknown names and bad values throw `EmbeddingError`).
@@ -97,6 +101,12 @@ public struct TSNEParameters: Sendable, Equatable {
         minNumIntervals = try r.int("min_num_intervals", default: 50, range: 1...10_000)
         intsInInterval = try r.positiveDouble("ints_in_interval", default: 1)
         exaggeration = try r.positiveDouble("exaggeration", default: 1)
+        nnMethod = try r.choice("nn_method", default: "auto", among: ["auto", "exact", "nndescent"])
+    }
+
+    /// Whether the neighbours of `n` points come from NN-descent.
+    public func usesNNDescent(n: Int) -> Bool {
+        nnMethod == "nndescent" || (nnMethod == "auto" && n >= 4_096)
     }
 
     /// The gradient method used for `n` points ("auto" resolved; FFT with ≠ 2 components becomes BH).
