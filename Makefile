@@ -4,10 +4,11 @@
 SHELL := /bin/bash
 DEB_PACKAGES := libpng-dev libfreetype-dev libopenblas-dev liblapacke-dev zlib1g-dev fonts-dejavu-core libfftw3-dev pkg-config
 MBENCH := .build/release/mbench
-# The main job: every spec in Experiments/ (results are reused, so a second run takes seconds).
-SPECS ?= Experiments/*.yaml
+# The main job: every figure spec in Experiments/ (results are reused, so a second run takes seconds).
+# vs-reference.yaml needs umap-learn / openTSNE / scikit-learn (optional) and ci-bench.yaml is for `make bench`.
+SPECS ?= $(filter-out Experiments/vs-reference.yaml Experiments/ci-bench.yaml,$(wildcard Experiments/*.yaml))
 
-.PHONY: run test deps build quick clean
+.PHONY: run test deps build quick bench clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -31,6 +32,16 @@ quick: build
 test: deps
 	swift build -c release -Xswiftc -enable-testing --build-tests
 	swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing
+
+# Timing benchmark against the committed baseline (single-threaded, calibrated units).
+# Exit 3 (a clear regression) fails; 0 (within tolerance) and 4 (improvement only) pass.
+# After an intended change: $(MBENCH) bench Experiments/ci-bench.yaml --threads 1 --save-baseline Benchmarks/ci-bench.baseline.json
+BENCH_SPEC ?= Experiments/ci-bench.yaml
+BENCH_BASELINE ?= Benchmarks/ci-bench.baseline.json
+bench: build
+	@status=0; $(MBENCH) bench $(BENCH_SPEC) --threads 1 --baseline $(BENCH_BASELINE) || status=$$?; \
+	if [ $$status -eq 4 ]; then echo "bench: improvement only (exit 4) - consider refreshing $(BENCH_BASELINE)"; status=0; fi; \
+	exit $$status
 
 clean:
 	rm -rf .build

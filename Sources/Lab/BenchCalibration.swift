@@ -3,7 +3,7 @@ import Linalg
 
 /// The fixed calibration kernel of `mbench bench`.
 ///
-/// Two pieces of work that do not depend on the project's code: a 256³
+/// Two pieces of work that do not depend on the project's code: a 512³
 /// single-precision matrix product through OpenBLAS (pinned to one thread; it
 /// measures vector throughput and cache bandwidth) and a dependent chain of
 /// integer multiply-xor-shift steps (it measures scalar single-core speed).
@@ -11,9 +11,9 @@ import Linalg
 /// one *calibrated unit*.
 public enum CalibrationKernel {
     /// Matrix size of the sgemm kernel.
-    public static let sgemmSize = 256
-    /// Iterations of the scalar loop (about 10–30 ms on a current core).
-    public static let scalarIterations = 20_000_000
+    public static let sgemmSize = 512
+    /// Iterations of the scalar loop (about 10–20 ms on a current core).
+    public static let scalarIterations = 10_000_000
 
     /// Wall and CPU seconds of one sgemm of `size`³ (single-threaded).
     public static func sgemmSeconds(size: Int = sgemmSize) -> (wall: Double, cpu: Double) {

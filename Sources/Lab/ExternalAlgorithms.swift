@@ -115,12 +115,12 @@ public struct OpenTSNEReference: ExternalAlgorithm {
     public static let parameterDocs: [ParameterDoc] = [
         ParameterDoc("n_components", "2", "output dimensions"),
         ParameterDoc("perplexity", "30", "perplexity"),
-        ParameterDoc("n_iter", "750", "optimisation iterations after early exaggeration"),
+        ParameterDoc("n_iter", "500", "optimisation iterations after early exaggeration"),
         ParameterDoc("early_exaggeration_iter", "250", "early exaggeration iterations"),
-        ParameterDoc("early_exaggeration", "12", "early exaggeration factor"),
+        ParameterDoc("early_exaggeration", "auto", "early exaggeration factor"),
         ParameterDoc("learning_rate", "auto", "learning rate"),
         ParameterDoc("initialization", "pca", "pca | random | spectral"),
-        ParameterDoc("negative_gradient_method", "fft", "fft | bh"),
+        ParameterDoc("negative_gradient_method", "auto", "auto | fft | bh"),
         ParameterDoc("neighbors", "auto", "exact | annoy | pynndescent | auto"),
         ParameterDoc("jit_warmup", "true", "run an untimed fit on 300 points first"),
     ] + commonDocs
