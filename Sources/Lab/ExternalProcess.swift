@@ -119,6 +119,7 @@ public struct ExternalProcess: Sendable {
             diagnostics["reference_fit_seconds"] = fit.wallSeconds
             diagnostics["reference_fit_cpu_seconds"] = fit.cpuSeconds
         }
+        diagnostics.merge(report.diagnostics) { ours, _ in ours }
         return EmbeddingResult(embedding: embedding, phases: phases, diagnostics: diagnostics, warnings: report.warnings)
     }
 
@@ -190,6 +191,8 @@ public struct ExternalProcess: Sendable {
 struct AdapterReport {
     var phases: [PhaseTiming] = []
     var warnings: [String] = []
+    /// Scalar diagnostics the adapter reports (for example openTSNE's KL divergence).
+    var diagnostics: [String: Double] = [:]
     var error: String?
     var missingPackage: (package: String, install: String)?
 
@@ -203,6 +206,9 @@ struct AdapterReport {
                 phases.append(PhaseTiming(name: name, wallSeconds: wall, cpuSeconds: item["cpu"] as? Double ?? wall))
             }
             warnings = object["warnings"] as? [String] ?? []
+            for (name, value) in object["diagnostics"] as? [String: Any] ?? [:] {
+                if let number = value as? Double { diagnostics[name] = number }
+            }
             if let message = object["error"] as? String {
                 if message == "missing_package" {
                     let package = object["package"] as? String ?? "?"

@@ -80,8 +80,9 @@ class Phases:
         self.phases.append({"name": name, "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu})
         return result
 
-    def report(self, versions, warnings=()):
-        print(json.dumps({"phases": self.phases, "versions": versions, "warnings": list(warnings)}))
+    def report(self, versions, warnings=(), diagnostics=None):
+        print(json.dumps({"phases": self.phases, "versions": versions, "warnings": list(warnings),
+                          "diagnostics": dict(diagnostics or {})}))
         sys.stdout.flush()
 
 

@@ -29,6 +29,8 @@ if warmup:
     rng = numpy.random.default_rng(args.seed)
     small = rng.standard_normal((300, X.shape[1]))
     phases.measure("jit_warmup", lambda: openTSNE.TSNE(**dict(options, n_iter=10, early_exaggeration_iter=10)).fit(small))
-Y = phases.measure("fit", lambda: numpy.asarray(openTSNE.TSNE(**options).fit(X)))
+embedding = phases.measure("fit", lambda: openTSNE.TSNE(**options).fit(X))
+Y = numpy.asarray(embedding)
 phases.measure("write", lambda: mb.write_embedding(numpy, args.output, Y))
-phases.report({"openTSNE": openTSNE.__version__, "numpy": numpy.__version__})
+phases.report({"openTSNE": openTSNE.__version__, "numpy": numpy.__version__},
+              diagnostics={"kl_divergence": float(embedding.kl_divergence)})
