@@ -91,6 +91,7 @@ struct FigureRecipe {
     }
 
     func figureSize(defaultWidth: Double, defaultHeight: Double) -> Figure {
-        Figure(width: number("width", defaultWidth), height: number("height", defaultHeight), dpi: 150)
+        Figure(width: number("width", defaultWidth), height: number("height", defaultHeight),
+               dpi: min(max(number("dpi", 150), 50), 600))
     }
 }
