@@ -44,7 +44,7 @@ extension FigureRecipe {
             panels.append(axes)
         }
         let grid = PanelGrid(rows: 1, cols: panels.count, panels: panels, title: text("title", spec.name))
-        return try figureSize(defaultWidth: 4.6 * Double(panels.count) + 0.4, defaultHeight: 3.8).render(grid)
+        return try figureSize(defaultWidth: max(6.4, 4.6 * Double(panels.count) + 0.4), defaultHeight: 3.8).render(grid)
     }
 }
 
