@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: optimised),
         .executableTarget(name: "mbench", dependencies: [
-            "Lab", "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot", "CZlib",
+            "Lab", "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimised),
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import CZlib
 import Embedding
+import Datasets
 import Foundation
 import Linalg
 import Neighbors
@@ -134,16 +134,6 @@ struct UMAPBenchCommand: ParsableCommand {
     }
 
     func gunzip(_ path: String) throws -> [UInt8] {
-        guard let file = gzopen(path, "rb") else { throw ValidationError("cannot open \(path)") }
-        defer { gzclose(file) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let got = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
-            if got < 0 { throw ValidationError("gzip error in \(path)") }
-            if got == 0 { break }
-            out.append(contentsOf: buffer[0..<Int(got)])
-        }
-        return out
+        try IDX.readBytes(URL(fileURLWithPath: path))  // gzip'd or raw, through Datasets
     }
 }
