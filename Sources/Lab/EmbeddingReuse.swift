@@ -29,11 +29,10 @@ enum EmbeddingReuse {
         }
     }
 
-    /// The stored record of task `id` in `excluding` (the current store: a record there
-    /// lacking only metrics) or any other experiment under `root`; nil with `force`.
-    static func find(_ id: String, root: URL, excluding current: ResultStore?, force: Bool) -> Found? {
-        if force { return nil }
-        if let current, let record = current.record(for: id) { return Found(record: record, store: current) }
+    /// The stored record of task `id`: first in `current` (a record there that lacks
+    /// only some metrics), then in any other experiment under `root`.
+    static func find(_ id: String, current: ResultStore, root: URL) -> Found? {
+        if let record = current.record(for: id) { return Found(record: record, store: current) }
         let experiments = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         for name in experiments.sorted() {
             let store = ResultStore(root: root, experiment: name)

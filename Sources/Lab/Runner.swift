@@ -78,8 +78,7 @@ public struct Runner {
                     data = try timer.measure("load_data") { try DataPreparation.prepare(task.dataset, seed: task.seed) }
                     loaded = (task.dataset, task.seed, data)
                 }
-                let earlier = EmbeddingReuse.find(task.id, root: options.resultsRoot, excluding: options.force ? nil : store,
-                                                  force: options.force)
+                let earlier = options.force ? nil : EmbeddingReuse.find(task.id, current: store, root: options.resultsRoot)
                 if let earlier { log("\(tag): reusing the embedding stored by experiment '\(earlier.record.experiment)'") }
                 let record = try TaskExecution(task: task, spec: spec, store: store, data: data, timer: timer,
                                                progress: TerminalProgress.handler(prefix: tag), earlier: earlier).run()

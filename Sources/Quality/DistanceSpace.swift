@@ -1,4 +1,5 @@
 import Linalg
+import Neighbors
 
 /// A point set prepared for "one query against all points" distance rows.
 ///
@@ -92,7 +93,7 @@ struct QueryRow {
     /// `excluded(l)` true), ascending by exact distance, ties by lower index.
     func nearest(_ k: Int, excluding excluded: ((Int) -> Bool)? = nil) -> [Int] {
         let n = space.n
-        var heap = MaxHeap(capacity: k)
+        var heap = BoundedMaxHeap<Double, Int>(capacity: k)
         for l in 0..<n where l != query {
             if let ex = excluded, ex(l) { continue }
             heap.push(value(l), l)
@@ -149,56 +150,5 @@ struct QueryRow {
         var position = [Int: Int](minimumCapacity: m)
         for (p, j) in ti.enumerated() { position[j] = p }
         return targets.map { sortedRanks[position[$0] ?? 0] }
-    }
-}
-
-/// A bounded max-heap keeping the `capacity` smallest (value, index) pairs, ties by index.
-struct MaxHeap {
-    let capacity: Int
-    var values: [Double] = []
-    var indices: [Int] = []
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        values.reserveCapacity(capacity)
-        indices.reserveCapacity(capacity)
-    }
-
-    var top: (value: Double, index: Int)? { values.isEmpty ? nil : (values[0], indices[0]) }
-
-    @inline(__always) static func greater(_ a: Double, _ i: Int, _ b: Double, _ j: Int) -> Bool {
-        a > b || (a == b && i > j)
-    }
-
-    @inline(__always) mutating func push(_ v: Double, _ i: Int) {
-        if capacity == 0 { return }
-        if values.count < capacity {
-            values.append(v); indices.append(i)
-            var c = values.count - 1
-            while c > 0 {
-                let p = (c - 1) >> 1
-                if MaxHeap.greater(values[c], indices[c], values[p], indices[p]) {
-                    values.swapAt(c, p); indices.swapAt(c, p); c = p
-                } else { break }
-            }
-            return
-        }
-        if !MaxHeap.greater(values[0], indices[0], v, i) { return }
-        values[0] = v; indices[0] = i
-        var p = 0
-        let n = values.count
-        while true {
-            let l = 2 * p + 1, r = l + 1
-            var big = p
-            if l < n && MaxHeap.greater(values[l], indices[l], values[big], indices[big]) { big = l }
-            if r < n && MaxHeap.greater(values[r], indices[r], values[big], indices[big]) { big = r }
-            if big == p { break }
-            values.swapAt(p, big); indices.swapAt(p, big); p = big
-        }
-    }
-
-    func sortedIndices() -> [Int] {
-        let pairs = zip(values, indices).sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        return pairs.map { $0.1 }
     }
 }

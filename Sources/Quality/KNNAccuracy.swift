@@ -1,4 +1,5 @@
 import Linalg
+import Neighbors
 
 /// Accuracy of a k-nearest-neighbour classifier of the labels in an embedding.
 ///
@@ -157,15 +158,15 @@ public enum KNNAccuracy {
         flat.withUnsafeMutableBufferPointer { out in
             let y = yb.baseAddress!, o = out.baseAddress!
             Parallel.forEachChunk(count: n, chunkSize: Parallel.chunkSize(for: n, targetChunks: 256)) { _, range in
-                var heap = MaxHeap(capacity: k)
+                var heap = BoundedMaxHeap<Double, Int>(capacity: k)
                 for i in range {
-                    heap = MaxHeap(capacity: k)
+                    heap.clear()
                     let p = position[i]
                     let xi = firstCoordinate[p]
                     let own = fold?[i]
                     @inline(__always) func offer(_ q: Int) -> Bool {
                         let gap = firstCoordinate[q] - xi
-                        if heap.values.count == k, let top = heap.top, gap * gap > top.value { return false }
+                        if heap.count == k, let top = heap.top, gap * gap > top.value { return false }
                         let j = order[q]
                         if let own, let fold, fold[j] == own { return true }
                         var s = 0.0

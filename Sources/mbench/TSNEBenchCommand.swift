@@ -4,6 +4,7 @@ import Datasets
 import Foundation
 import Linalg
 import Neighbors
+import Quality
 
 /// `mbench tsne-bench`: times t-SNE on the first n MNIST training images (pixels / 255).
 ///
@@ -55,16 +56,8 @@ struct TSNEBenchCommand: ParsableCommand {
         if let h = result.series["kl_history"] { print("  KL history: " + h.map { String(format: "%.3f", $0) }.joined(separator: " ")) }
         for w in result.warnings { print("  warning: \(w)") }
         let e = result.embedding
-        let eg = try ExactKNN.euclidean(e, k: 10, includeSelf: false)
-        var correct = 0
-        for i in 0..<count {
-            var votes = [Int](repeating: 0, count: 10)
-            for j in eg.neighbors(of: i) { votes[labels[Int(j)]] += 1 }
-            var best = 0
-            for c in 1..<10 where votes[c] > votes[best] { best = c }
-            if best == labels[i] { correct += 1 }
-        }
-        print(String(format: "  10-NN accuracy (leave-one-out): %.4f", Double(correct) / Double(count)))
+        let accuracy = try KNNAccuracy.leaveOneOut(embedding: e, labels: labels, ks: [10])[10] ?? .nan
+        print(String(format: "  10-NN accuracy (leave-one-out): %.4f", accuracy))
         if let output {
             var text = "x,y,label\n"
             for i in 0..<count { text += "\(e[i, 0]),\(e.cols > 1 ? e[i, 1] : 0),\(labels[i])\n" }

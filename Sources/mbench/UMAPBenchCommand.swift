@@ -4,6 +4,7 @@ import Datasets
 import Foundation
 import Linalg
 import Neighbors
+import Quality
 
 /// `mbench umap-bench`: times UMAP (or NN-descent alone) on MNIST-style gz IDX files
 /// and prints phase timings, kNN recall, 10-NN leave-one-out accuracy in the embedding
@@ -53,69 +54,19 @@ struct UMAPBenchCommand: ParsableCommand {
                      (Clock.peakRSSBytes() ?? 0) >> 20))
         for w in r.warnings { print("warning: \(w)") }
         let emb = r.embedding
-        let g = try ExactKNN.search(emb, k: 10, metric: .euclidean, includeSelf: false)
-        var correct = 0
-        for i in 0..<emb.rows {
-            var votes = [Int](repeating: 0, count: 10)
-            for j in g.neighbors(of: i) { votes[labels[Int(j)]] += 1 }
-            var best = 0
-            for c in 1..<10 where votes[c] > votes[best] { best = c }
-            if best == labels[i] { correct += 1 }
-        }
-        print(String(format: "10-NN leave-one-out accuracy in embedding: %.4f", Double(correct) / Double(emb.rows)))
+        let accuracy = try KNNAccuracy.leaveOneOut(embedding: emb, labels: labels, ks: [10])[10] ?? .nan
+        print(String(format: "10-NN leave-one-out accuracy in embedding: %.4f", accuracy))
         if trustQueries > 0 {
-            let t = try sampledTrustworthiness(data: data, embedding: emb, k: 15, queries: trustQueries, seed: seed)
-            print(String(format: "trustworthiness T(15), %d sampled points: %.4f", trustQueries, t))
+            // The Quality module's estimator: queries ranked against all points.
+            let t = try QualityEvaluator.evaluate([.trustworthiness(k: 15)], data: data, embedding: emb, labels: nil, seed: seed,
+                                                  options: EvaluationOptions(exactLimit: 0, queries: trustQueries))[0]
+            print(String(format: "trustworthiness T(15), %d sampled points: %.4f ± %.4f", trustQueries, t.value,
+                         t.standardError ?? 0))
         }
         if let out = ProcessInfo.processInfo.environment["UMAP_BENCH_OUT"] {
             let bytes = emb.storage.withUnsafeBufferPointer { Data(buffer: $0) }
             try bytes.write(to: URL(fileURLWithPath: out))
         }
-    }
-
-    /// Trustworthiness (Venna & Kaski; sklearn's formula) estimated from `queries` random points:
-    /// T = 1 − 2 / (k (2n − 3k − 1)) · mean_i Σ_{j ∈ U_k(i)} max(0, r(i, j) − k).
-    func sampledTrustworthiness(data: Matrix, embedding: Matrix, k: Int, queries: Int, seed: UInt64) throws -> Double {
-        let n = data.rows, d = data.cols
-        var rng = RandomStream(seed: seed, purpose: "bench.trust")
-        let picked = rng.sample(min(queries, n), from: n)
-        let embKNN = try ExactKNN.query(embedding.selectingRows(picked), reference: embedding, k: k + 1, metric: .euclidean)
-        var norms = [Float](repeating: 0, count: n)
-        data.storage.withUnsafeBufferPointer { x in for j in 0..<n { norms[j] = Distance.dot(x.baseAddress! + j * d, x.baseAddress! + j * d, d) } }
-        let penalties = Parallel.mapChunks(count: picked.count, chunkSize: 16) { _, range -> Double in
-            var row = [Float](repeating: 0, count: n)
-            var total = 0.0
-            data.storage.withUnsafeBufferPointer { x in
-                for q in range {
-                    let i = picked[q]
-                    row.withUnsafeMutableBufferPointer { rb in
-                        BLAS.sgemm(m: 1, n: n, k: d, alpha: -2, a: x.baseAddress! + i * d, lda: d,
-                                   b: x.baseAddress!, ldb: d, transposeB: true, c: rb.baseAddress!, ldc: n)
-                    }
-                    for j in 0..<n { row[j] += norms[i] + norms[j] }
-                    row[i] = -.infinity
-                    var sorted = row
-                    sorted.sort()
-                    var used = 0
-                    for c in 0..<(k + 1) where used < k {
-                        let j = Int(embKNN.indices[q * (k + 1) + c])
-                        if j == i { continue }
-                        used += 1
-                        // rank among the other points (1-based): number strictly closer + 1
-                        var lo = 1, hi = n
-                        let v = row[j]
-                        while lo < hi { let m = (lo + hi) / 2; if sorted[m] < v { lo = m + 1 } else { hi = m } }
-                        let rank = lo  // sorted[0] is the point itself
-                        if rank > k { total += Double(rank - k) }
-                    }
-                }
-            }
-            return total
-        }
-        let mean = penalties.reduce(0, +) / Double(picked.count)
-        let kk = Double(k), nn = Double(n)
-        // Σ over all n points ≈ n · mean, so the n cancels against sklearn's 1 / n.
-        return 1 - 2 * mean / (kk * (2 * nn - 3 * kk - 1))
     }
 
     /// Reads the first `n` images of train then t10k (pixels scaled to [0, 1]) and their labels.
