@@ -10,6 +10,23 @@ enum DatasetBridge {
 
     static func options(for name: String) -> [String] { DatasetLoader.allowedOptions(for: name) }
 
+    /// Registry data sets with both a train and a test split (what `transform` can hold out).
+    static var splitNames: [String] {
+        DatasetRegistry.standard.entries.filter { Set($0.splits).isSuperset(of: ["train", "test"]) }.map(\.name)
+    }
+
+    static func hasSplits(_ name: String) -> Bool { splitNames.contains(name) }
+
+    /// Loads the held-out `transform` split of a selection: all of its points, same scaling.
+    static func loadHeldOut(_ selection: DatasetSelection, seed: UInt64) throws -> PreparedData? {
+        guard let held = selection.transform else { return nil }
+        var heldOut = selection
+        heldOut.split = held
+        heldOut.n = nil
+        heldOut.transform = nil
+        return try load(heldOut, seed: seed)
+    }
+
     /// Loads the selection (without PCA pre-reduction, which `DataPreparation` applies).
     static func load(_ selection: DatasetSelection, seed: UInt64) throws -> PreparedData {
         guard let subsample = Subsample(rawValue: selection.subsample),
@@ -22,7 +39,7 @@ enum DatasetBridge {
                                      options: selection.options)
         let dataset = try DatasetLoader.load(request, seed: seed)
         return PreparedData(matrix: dataset.data, labels: dataset.labels, coordinate: dataset.coordinate,
-                            checksum: dataset.checksum, warnings: [])
+                            colors: dataset.colors, checksum: dataset.checksum, warnings: [])
     }
 }
 
@@ -71,8 +88,27 @@ enum MetricBridge {
         }
     }
 
+    /// Whether a metric name measures held-out points placed by `transform`.
+    static func needsHeldOut(_ name: String) -> Bool { (try? QualityMetric(parsing: name))?.needsHeldOut ?? false }
+
+    /// Held-out metrics of `names` for the transformed points, by the spec's spelling.
+    static func evaluateHeldOut(_ names: [String], training: Matrix, trainingLabels: [Int]?, heldOut: Matrix,
+                                heldOutLabels: [Int]?) throws -> [MetricRecord] {
+        let wanted = names.filter(needsHeldOut)
+        guard !wanted.isEmpty, let trainingLabels, let heldOutLabels else { return [] }
+        let metrics = try wanted.map { try QualityMetric(parsing: $0) }
+        let results = try QualityEvaluator.evaluateHeldOut(metrics, training: training, trainingLabels: trainingLabels,
+                                                           heldOut: heldOut, heldOutLabels: heldOutLabels)
+        return results.map { result in
+            let specName = zip(metrics, wanted).first { $0.0.name == result.name }?.1 ?? result.name
+            return MetricRecord(name: specName, value: result.value, standardError: result.standardError,
+                                seconds: result.seconds, detail: result.detail)
+        }
+    }
+
     static func evaluate(_ names: [String], data: Matrix, embedding: Matrix, labels: [Int]?,
                          seed: UInt64) throws -> [MetricRecord] {
+        let names = names.filter { !needsHeldOut($0) }
         if names.isEmpty { return [] }
         let metrics = try names.map { try QualityMetric(parsing: $0) }
         // Metrics that need labels are skipped (with no record) on unlabelled data.

@@ -22,6 +22,11 @@ public enum Catalog {
         return try type.init(parameters: parameters)
     }
 
+    /// Whether the algorithm can place new points into a fitted embedding (`TransformingAlgorithm`).
+    public static func supportsTransform(_ name: String) -> Bool {
+        algorithms.first { $0.name == name } is any TransformingAlgorithm.Type
+    }
+
     /// Data set names a spec may use (registry sets, generators, and "file").
     public static var datasetNames: [String] { DatasetBridge.names }
 

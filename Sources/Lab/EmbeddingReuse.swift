@@ -27,6 +27,16 @@ enum EmbeddingReuse {
             return EmbeddingResult(embedding: embedding, phases: [], diagnostics: record.diagnostics,
                                    series: series, warnings: record.warnings)
         }
+
+        /// The stored transformed held-out points, if the task had a `transform` split.
+        func transformed() throws -> Matrix? {
+            guard let file = record.transformedFile else { return nil }
+            let url = store.url(file)
+            guard ArrayFiles.sha256(try Data(contentsOf: url)) == record.transformedSHA256 else {
+                throw LabError.io("stored transformed points \(file) of '\(record.experiment)' do not match their recorded hash")
+            }
+            return try ArrayFiles.readMatrix(url)
+        }
     }
 
     /// The stored record of task `id`: first in `current` (a record there that lacks

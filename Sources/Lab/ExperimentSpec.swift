@@ -37,6 +37,8 @@ public struct DatasetSpec: Sendable {
     public var sizes: [Int?]
     /// "all" | "train" | "test" for registry sets.
     public var split: String?
+    /// Held-out split ("train" | "test") embedded with the fitted model's `transform` (nil = none).
+    public var transformSplit: String?
     /// "random" | "stratified" | "first".
     public var subsample: String
     /// "none" | "unit" | "standardize".

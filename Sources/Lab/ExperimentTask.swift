@@ -7,6 +7,8 @@ public struct DatasetSelection: Codable, Hashable, Sendable {
     public var name: String
     public var n: Int?
     public var split: String?
+    /// Held-out split placed by `transform` after the fit (nil = none; absent from the hash when nil).
+    public var transform: String?
     public var subsample: String
     public var scaling: String
     public var path: String?
@@ -74,6 +76,7 @@ public struct ExperimentTask: Codable, Sendable {
         if let n = dataset.n { parts.append("n=\(n)") }
         parts += dataset.options.keys.sorted().map { "\($0)=\(ParameterValue.number(dataset.options[$0]!))" }
         if let m = dataset.pca { parts.append("pca=\(m)") }
+        if let t = dataset.transform { parts.append("transform=\(t)") }
         parts.append("seed=\(seed)")
         return parts.joined(separator: " ")
     }
@@ -94,7 +97,8 @@ public struct Plan: Sendable {
                 for options in optionGrid {
                     for pca in data.pcaDimensions {
                         let selection = DatasetSelection(
-                            name: data.name, n: n, split: data.split, subsample: data.subsample,
+                            name: data.name, n: n, split: data.split, transform: data.transformSplit,
+                            subsample: data.subsample,
                             scaling: data.scaling, path: data.path, labelsPath: data.labelsPath,
                             labelColumn: data.labelColumn, options: options, pca: pca)
                         for algorithm in spec.algorithms {

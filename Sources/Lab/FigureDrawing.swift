@@ -21,6 +21,8 @@ enum FigureDrawing {
             case "embeddings": rendered = try recipe.embeddings(chosen)
             case "lines": rendered = try recipe.lines(chosen)
             case "histograms": rendered = try recipe.histograms(chosen)
+            case "model-selection": rendered = try recipe.modelSelection(chosen)
+            case "fuzzy-cover": rendered = try recipe.fuzzyCover(chosen)
             default: throw recipe.error("unknown figure kind '\(figure.kind)'")
             }
             let url = store.experimentDirectory.appendingPathComponent(figure.file)

@@ -60,6 +60,12 @@ public struct RunRecord: Codable, Sendable {
     public var clusteringFile: String? = nil
     /// Cluster of each point under the chosen setting (.npy, int64).
     public var clustersFile: String? = nil
+    /// Per-point RGB colours in [0, 1] (.npy, float32, n × 3), for data with a natural colour.
+    public var colorsFile: String? = nil
+    /// The held-out split placed by `transform` (.npy, float32, m × c), its SHA-256 and labels (.npy, int64).
+    public var transformedFile: String? = nil
+    public var transformedSHA256: String? = nil
+    public var transformedLabelsFile: String? = nil
 
     /// Value of a metric by name.
     public func metric(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }

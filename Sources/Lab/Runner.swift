@@ -128,10 +128,12 @@ struct TaskExecution {
     func run() throws -> RunRecord {
         var timer = self.timer
         let result: EmbeddingResult
+        var transformed: Matrix?
         let fitWall: Double, fitCPU: Double
         if let earlier {
             // The embedding is a pure function of the task: reuse it with its original timings.
             result = try earlier.result()
+            transformed = try earlier.transformed()
             fitWall = earlier.record.fitWallSeconds
             fitCPU = earlier.record.fitCPUSeconds
             timer.append(earlier.record.phases.filter { !["load_data", "metrics", "clustering"].contains($0.name) })
@@ -139,7 +141,15 @@ struct TaskExecution {
             let algorithm = try Catalog.makeAlgorithm(task.algorithm, parameters: task.parameters)
             // CPU time includes child processes (external reference implementations).
             let start = (Clock.wallSeconds(), Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds())
-            result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: progress)
+            if let heldOut = data.heldOut {
+                guard let transforming = algorithm as? any TransformingAlgorithm else {
+                    throw LabError.invalid("algorithm '\(task.algorithm)' cannot place held-out points with transform")
+                }
+                (result, transformed) = try transforming.fitTransform(data.matrix, labels: data.labels, newData: heldOut,
+                                                                      seed: task.seed, progress: progress)
+            } else {
+                result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: progress)
+            }
             fitWall = Clock.wallSeconds() - start.0
             fitCPU = Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds() - start.1
             timer.append(result.phases)
@@ -148,9 +158,18 @@ struct TaskExecution {
             throw LabError.taskFailed(task: task.summary,
                                       message: "embedding has a non-finite value at row \(bad.row); not stored")
         }
+        if let bad = transformed?.firstNonFinite() {
+            throw LabError.taskFailed(task: task.summary,
+                                      message: "transformed held-out point \(bad.row) is not finite; not stored")
+        }
         var metrics = try timer.measure("metrics") {
-            try MetricBridge.evaluate(spec.metrics, data: data.matrix, embedding: result.embedding,
-                                      labels: data.labels, seed: task.seed)
+            var records = try MetricBridge.evaluate(spec.metrics, data: data.matrix, embedding: result.embedding,
+                                                    labels: data.labels, seed: task.seed)
+            if let transformed {
+                records += try MetricBridge.evaluateHeldOut(spec.metrics, training: result.embedding, trainingLabels: data.labels,
+                                                            heldOut: transformed, heldOutLabels: data.heldOutLabels)
+            }
+            return records
         }
         var clusteringFiles: (report: String, clusters: String)?
         if let clustering = spec.clustering {
@@ -175,6 +194,22 @@ struct TaskExecution {
             _ = try ArrayFiles.write(try Matrix(rows: coordinate.count, cols: 1, storage: coordinate),
                                      to: store.url(coordinateFile!))
         }
+        var colorsFile: String?
+        if let colors = data.colors {
+            colorsFile = "\(task.id).colors.npy"
+            _ = try ArrayFiles.write(colors, to: store.url(colorsFile!))
+        }
+        var heldOutFiles: (embedding: String, hash: String, labels: String?)?
+        if let transformed {
+            let file = "\(task.id).transformed.npy"
+            let hash = try ArrayFiles.write(transformed, to: store.url(file))
+            var labels: String?
+            if let heldOutLabels = data.heldOutLabels {
+                labels = "\(task.id).transformed.labels.npy"
+                _ = try ArrayFiles.write(labels: heldOutLabels, to: store.url(labels!))
+            }
+            heldOutFiles = (file, hash, labels)
+        }
         var seriesFiles: [String: String] = [:]
         for (name, values) in result.series.sorted(by: { $0.key < $1.key }) {
             let file = "\(task.id).\(name).npy"
@@ -190,7 +225,9 @@ struct TaskExecution {
             diagnostics: result.diagnostics, metrics: metrics, warnings: data.warnings + result.warnings,
             embeddingFile: embeddingFile, embeddingSHA256: embeddingHash, labelsFile: labelsFile,
             coordinateFile: coordinateFile, seriesFiles: seriesFiles,
-            clusteringFile: clusteringFiles?.report, clustersFile: clusteringFiles?.clusters)
+            clusteringFile: clusteringFiles?.report, clustersFile: clusteringFiles?.clusters,
+            colorsFile: colorsFile, transformedFile: heldOutFiles?.embedding,
+            transformedSHA256: heldOutFiles?.hash, transformedLabelsFile: heldOutFiles?.labels)
         try store.write(record)
         return record
     }
@@ -201,20 +238,31 @@ struct PreparedData {
     var matrix: Matrix
     var labels: [Int]?
     var coordinate: [Float]?
+    /// Per-point RGB in [0, 1] (n × 3), for data sets with a natural colour (the colour cube).
+    var colors: Matrix? = nil
     var checksum: String
     var warnings: [String]
+    /// The held-out split a task places with `transform` (same preprocessing), and its labels.
+    var heldOut: Matrix? = nil
+    var heldOutLabels: [Int]? = nil
 }
 
 /// Loads a data selection and applies its preprocessing.
 enum DataPreparation {
     static func prepare(_ selection: DatasetSelection, seed: UInt64) throws -> PreparedData {
         var prepared = try DatasetBridge.load(selection, seed: seed)
+        if let held = try DatasetBridge.loadHeldOut(selection, seed: seed) {
+            prepared.heldOut = held.matrix
+            prepared.heldOutLabels = held.labels
+        }
         if let m = selection.pca {
             if m >= prepared.matrix.cols {
                 prepared.warnings.append("pca: \(m) ≥ \(prepared.matrix.cols) features; pre-reduction skipped")
             } else {
+                // Axes from the fitted split only; held-out points are projected onto them.
                 let model = try PCA(nComponents: m).fitModel(prepared.matrix, seed: seed)
                 prepared.matrix = try model.transform(prepared.matrix)
+                if let held = prepared.heldOut { prepared.heldOut = try model.transform(held) }
             }
         }
         return prepared

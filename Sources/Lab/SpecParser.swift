@@ -12,7 +12,7 @@ public enum SpecParser {
     static let topKeys = ["name", "description", "seed", "seeds", "datasets", "algorithms", "metrics", "figures",
                           "clustering"]
     static let datasetKeys = ["name", "label", "n", "split", "subsample", "scaling", "path", "labels", "label_column",
-                              "options", "pca"]
+                              "options", "pca", "transform"]
     static let algorithmKeys = ["name", "label", "params"]
 
     /// Parses the spec file at `path`.
@@ -83,6 +83,14 @@ public enum SpecParser {
         }
         if !sawDatasets { throw top.error("missing key 'datasets' (a list of data sets to run on)") }
         if !sawAlgorithms { throw top.error("missing key 'algorithms' (a list of algorithms to run)") }
+        if spec.datasets.contains(where: { $0.transformSplit != nil }) {
+            for algorithm in spec.algorithms where !Catalog.supportsTransform(algorithm.name) {
+                throw top.error("algorithm '\(algorithm.name)' cannot place held-out points ('transform' in a data set); algorithms that can: \(Catalog.algorithmNames.filter(Catalog.supportsTransform).joined(separator: ", "))")
+            }
+        }
+        if let name = spec.metrics.first(where: MetricBridge.needsHeldOut), !spec.datasets.allSatisfy({ $0.transformSplit != nil }) {
+            throw top.error("metric '\(name)' needs every data set to have a 'transform' split")
+        }
         return spec
     }
 
@@ -95,7 +103,7 @@ public enum SpecParser {
         guard Catalog.datasetNames.contains(name) else {
             throw nameField.value.error("unknown data set '\(name)'; known: \(Catalog.datasetNames.joined(separator: ", "))")
         }
-        var spec = DatasetSpec(name: name, label: name, sizes: [nil], split: nil, subsample: "random", scaling: "none",
+        var spec = DatasetSpec(name: name, label: name, sizes: [nil], split: nil, transformSplit: nil, subsample: "random", scaling: "none",
                                path: nil, labelsPath: nil, labelColumn: nil, options: [], pcaDimensions: [nil])
         for (key, _, value) in fields {
             switch key {
@@ -103,6 +111,8 @@ public enum SpecParser {
             case "n": spec.sizes = try value.listOrSingle().map { try $0.int(1...100_000_000, what: "a positive point count") }
             case "split":
                 spec.split = try oneOf(value, ["all", "train", "test"])
+            case "transform":
+                spec.transformSplit = try oneOf(value, ["train", "test"])
             case "subsample": spec.subsample = try oneOf(value, ["random", "stratified", "first"])
             case "scaling": spec.scaling = try oneOf(value, ["none", "unit", "standardize"])
             case "path": spec.path = try value.string()
@@ -122,6 +132,14 @@ public enum SpecParser {
         }
         if name == "file" && spec.path == nil { throw node.error("data set 'file' needs a 'path' to a .csv, .npy or IDX file") }
         if name != "file" && spec.path != nil { throw node.error("'path' is only for data set 'file'") }
+        if let held = spec.transformSplit {
+            guard DatasetBridge.hasSplits(name) else {
+                throw node.error("'transform' needs a data set with train and test splits (\(DatasetBridge.splitNames.joined(separator: ", "))), not '\(name)'")
+            }
+            guard let split = spec.split, split != "all", split != held else {
+                throw node.error("'transform: \(held)' needs 'split' set to the other split (fit on one split, transform the other)")
+            }
+        }
         return spec
     }
 

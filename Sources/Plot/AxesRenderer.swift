@@ -281,8 +281,10 @@ struct AxesRenderer {
             centers.reserveCapacity(n)
             var colorIndex: [Int] = []
             var palette: [Color]
-            let useIndex = s.categories != nil || s.values != nil
-            if s.categories != nil {
+            let useIndex = s.pointColors != nil || s.categories != nil || s.values != nil
+            if let pc = s.pointColors {
+                palette = pc.map { $0.withAlpha(alpha) }
+            } else if s.categories != nil {
                 palette = Palette.categorical(count: PreparedAxes.categoryCount(s)).map { $0.withAlpha(alpha) }
             } else if let cb = p.colorBar, s.values != nil {
                 palette = (0..<256).map { cb.map.color(at: Double($0) / 255).withAlpha(alpha) }
@@ -295,7 +297,9 @@ struct AxesRenderer {
                       PreparedAxes.allowed(s.x[i], a.xScale), PreparedAxes.allowed(s.y[i], a.yScale) else { continue }
                 let pt = Point(xt(s.x[i]), yt(s.y[i]))
                 centers.append(pt)
-                if let cats = s.categories {
+                if s.pointColors != nil {
+                    colorIndex.append(i)
+                } else if let cats = s.categories {
                     colorIndex.append(((cats[i] % palette.count) + palette.count) % palette.count)
                 } else if s.values != nil, let cb = p.colorBar {
                     let t = (v - cb.lo) / (cb.hi - cb.lo)

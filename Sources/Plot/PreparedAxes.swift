@@ -77,6 +77,9 @@ struct PreparedAxes {
                 if let v = s.values {
                     try PreparedAxes.check(v.count == s.x.count, "scatter values has \(v.count) values, x has \(s.x.count)")
                 }
+                if let pc = s.pointColors {
+                    try PreparedAxes.check(pc.count == s.x.count, "scatter pointColors has \(pc.count) values, x has \(s.x.count)")
+                }
                 var vb = Bounds()
                 for i in 0..<s.x.count {
                     let v = s.values?[i] ?? 0
@@ -85,7 +88,9 @@ struct PreparedAxes {
                     xb.add(s.x[i]); yb.add(s.y[i])
                     if s.values != nil { vb.add(v) }
                 }
-                if let cats = s.categories {
+                if s.pointColors != nil {
+                    if let l = s.label { legendEntries.append(LegendEntry(label: l, color: .muted, kind: .marker)) }
+                } else if let cats = s.categories {
                     let count = PreparedAxes.categoryCount(s)
                     let present = Set(cats.filter { $0 >= 0 }).sorted()
                     for c in present.prefix(PreparedAxes.maximumLegendEntries) {

@@ -7,7 +7,8 @@ public enum Marker: Hashable, Sendable {
 
 /// A scatter plot: one disc per point.
 ///
-/// Colour comes from, in order of precedence: `categories` (categorical palette,
+/// Colour comes from, in order of precedence: `pointColors` (one RGB colour per
+/// point, e.g. the colour cube's own colours), `categories` (categorical palette,
 /// one colour per class, up to 20 distinct), `values` (continuous `colorMap`,
 /// with a colour bar), or `color` (single colour; nil = next palette colour).
 /// Points with a non-finite coordinate or value are skipped and counted in a note.
@@ -27,6 +28,8 @@ public struct ScatterSeries: Hashable, Sendable {
     public var colorBarLabel: String?
     /// Single colour (ignored with `categories` or `values`).
     public var color: Color?
+    /// One colour per point (same length as `x`; their alpha is multiplied by `alpha`); overrides the rest.
+    public var pointColors: [Color]? = nil
     /// Legend label (ignored with `categories`, which label each class).
     public var label: String?
     /// Marker diameter in points; nil = automatic (smaller for more points).

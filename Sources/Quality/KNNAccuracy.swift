@@ -27,6 +27,40 @@ public enum KNNAccuracy {
         return out
     }
 
+    /// Held-out accuracy: each of the m `heldOut` points (placed into the embedding by
+    /// `transform`) is classified by its k nearest `training` points (exact Euclidean search;
+    /// ties in distance go to the lower training index).
+    /// - Returns: accuracy in [0, 1] per k.
+    public static func heldOut(training: Matrix, trainingLabels: [Int], heldOut: Matrix, heldOutLabels: [Int],
+                               ks: [Int]) throws -> [Int: Double] {
+        let m = heldOut.rows
+        try check(embedding: training, labels: trainingLabels, ks: ks, available: training.rows)
+        guard heldOutLabels.count == m else { throw QualityError.labelCountMismatch(labels: heldOutLabels.count, points: m) }
+        guard heldOut.cols == training.cols else {
+            throw QualityError.invalidArgument("held-out points have \(heldOut.cols) coordinates, training points \(training.cols)")
+        }
+        if let bad = heldOut.firstNonFinite() { throw QualityError.nonFinite(matrix: "held-out embedding", row: bad.row, col: bad.col) }
+        guard m > 0 else { throw QualityError.invalidArgument("no held-out points to classify") }
+        let (allCodes, classes) = encode(trainingLabels + heldOutLabels)
+        let codes = Array(allCodes[..<training.rows]), heldOutCodes = Array(allCodes[training.rows...])
+        let kMax = ks.max() ?? 0
+        let graph: KNNGraph
+        do { graph = try ExactKNN.query(heldOut, reference: training, k: kMax, metric: .euclidean) } catch {
+            throw QualityError.invalidArgument("held-out neighbour search: \(error)")
+        }
+        let neighbors = graph.indices.map(Int.init)
+        var correct = [Int](repeating: 0, count: ks.count)
+        let sortedKs = ks.enumerated().sorted { $0.element < $1.element }
+        for i in 0..<m {
+            let predictions = vote(neighbors[i * kMax ..< (i + 1) * kMax], codes: codes, classes: classes,
+                                   sortedKs: sortedKs.map { $0.element })
+            for (slot, entry) in sortedKs.enumerated() where predictions[slot] == heldOutCodes[i] { correct[entry.offset] += 1 }
+        }
+        var out: [Int: Double] = [:]
+        for (a, k) in ks.enumerated() { out[k] = Double(correct[a]) / Double(m) }
+        return out
+    }
+
     /// Stratified k-fold cross-validated accuracy (the UMAP paper's protocol: 10 folds):
     /// each fold is classified by neighbours from the other folds only. Folds are built per
     /// class from a seeded shuffle (`RandomStream(seed:, purpose: "quality.knn-cv.folds")`),

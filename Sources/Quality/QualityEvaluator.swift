@@ -131,4 +131,23 @@ public enum QualityEvaluator {
         }
         return unique.compactMap { results[$0] }
     }
+
+    /// Evaluates the held-out metrics (`needsHeldOut`) of points placed by `transform`:
+    /// `training` is the fitted embedding (n × c) with its labels, `heldOut` the transformed
+    /// points (m × c) with theirs. Other metrics in the list are ignored.
+    public static func evaluateHeldOut(_ metrics: [QualityMetric], training: Matrix, trainingLabels: [Int],
+                                       heldOut: Matrix, heldOutLabels: [Int]) throws -> [MetricResult] {
+        var ks: [Int] = []
+        for case let .transformKNNAccuracy(k) in metrics where !ks.contains(k) { ks.append(k) }
+        if ks.isEmpty { return [] }
+        let start = Clock.wallSeconds()
+        let acc = try KNNAccuracy.heldOut(training: training, trainingLabels: trainingLabels, heldOut: heldOut,
+                                          heldOutLabels: heldOutLabels, ks: ks)
+        let seconds = Clock.wallSeconds() - start
+        return ks.map { k in
+            MetricResult(name: QualityMetric.transformKNNAccuracy(k: k).name, value: acc[k] ?? .nan, standardError: nil,
+                         seconds: seconds,
+                         detail: "\(heldOut.rows) held-out points classified by their \(k) nearest of \(training.rows) training points")
+        }
+    }
 }

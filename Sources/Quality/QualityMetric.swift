@@ -5,7 +5,9 @@ import Foundation
 /// Names (k after `@`; without it the default shown is used):
 /// `trustworthiness@k` (15), `continuity@k` (15), `knn-preservation@k` (15),
 /// `knn-accuracy@k` (10, leave-one-out), `knn-accuracy-cv@k` (10, stratified 10-fold),
-/// `distance-correlation`, `silhouette` (of the labels, in the embedding).
+/// `distance-correlation`, `silhouette` (of the labels, in the embedding),
+/// `transform-knn-accuracy@k` (10; held-out points placed by `transform`, classified by
+/// their k nearest training points in the embedding).
 public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible {
     case trustworthiness(k: Int)
     case continuity(k: Int)
@@ -14,11 +16,12 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
     case knnAccuracyCV(k: Int)
     case distanceCorrelation
     case silhouette
+    case transformKNNAccuracy(k: Int)
 
     /// Metric names accepted by `init(parsing:)`.
     public static let knownNames = [
         "trustworthiness@<k>", "continuity@<k>", "knn-preservation@<k>", "knn-accuracy@<k>",
-        "knn-accuracy-cv@<k>", "distance-correlation", "silhouette",
+        "knn-accuracy-cv@<k>", "distance-correlation", "silhouette", "transform-knn-accuracy@<k>",
     ]
 
     /// Parses a name such as `trustworthiness@15`.
@@ -44,6 +47,7 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
         case "knn-accuracy-cv": self = .knnAccuracyCV(k: k ?? 10)
         case "distance-correlation" where k == nil: self = .distanceCorrelation
         case "silhouette" where k == nil: self = .silhouette
+        case "transform-knn-accuracy": self = .transformKNNAccuracy(k: k ?? 10)
         default: throw QualityError.unknownMetric(name: text, known: QualityMetric.knownNames)
         }
     }
@@ -58,6 +62,7 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
         case let .knnAccuracyCV(k): return "knn-accuracy-cv@\(k)"
         case .distanceCorrelation: return "distance-correlation"
         case .silhouette: return "silhouette"
+        case let .transformKNNAccuracy(k): return "transform-knn-accuracy@\(k)"
         }
     }
 
@@ -66,9 +71,16 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
     /// Whether the metric needs class labels.
     public var needsLabels: Bool {
         switch self {
-        case .knnAccuracy, .knnAccuracyCV, .silhouette: return true
+        case .knnAccuracy, .knnAccuracyCV, .silhouette, .transformKNNAccuracy: return true
         default: return false
         }
+    }
+
+    /// Whether the metric measures held-out points placed by `transform`
+    /// (evaluated by `QualityEvaluator.evaluateHeldOut`, skipped by `evaluate`).
+    public var needsHeldOut: Bool {
+        if case .transformKNNAccuracy = self { return true }
+        return false
     }
 
     public init(from decoder: Decoder) throws {
