@@ -77,7 +77,9 @@ extension FigureRecipe {
                                                     color: Color(hex: 0xB0B0B0), size: 1.2, alpha: 0.25)))
                 }
                 axes.add(.scatter(try scatter(record, layer: cell.layer, colorBy: colorBy)))
-                let notes = annotate.compactMap { name -> String? in
+                // Held-out metrics belong to the transformed layer, the others to the fit.
+                let notes = annotate.filter { MetricBridge.needsHeldOut($0) == (cell.layer != .fit) || layers == [.fit] }
+                    .compactMap { name -> String? in
                     record.metric(name).map { "\(FigureRecipe.shortName(name)) = \(String(format: "%.3f", $0))" }
                 }
                 for (line, note) in notes.enumerated() {

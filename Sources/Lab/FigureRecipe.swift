@@ -86,7 +86,10 @@ struct FigureRecipe {
         case "peak_rss_mib": return "peak memory (MiB)"
         case "n": return "number of points n"
         case "k": return "number of neighbours k"
-        default: return quantity.hasPrefix("phase:") ? "\(quantity.dropFirst(6)) time (s)" : quantity
+        default:
+            if quantity.hasPrefix("phase:") { return "\(quantity.dropFirst(6)) time (s)" }
+            let short = FigureRecipe.shortName(quantity)
+            return short.hasSuffix("-NN acc") ? short.replacingOccurrences(of: "-NN acc", with: "-NN accuracy") : short
         }
     }
 

@@ -19,6 +19,9 @@ final class ClusteringChainTests: XCTestCase {
           k: 2...7
           covariance: [full, spherical]
           n_init: 2
+        figures:
+          - {kind: model-selection, file: m.png, rows: algorithm, y: [bic, silhouette, ari]}
+          - {kind: embeddings, file: c.png, color: cluster}
         """
         let spec = try SpecParser.parse(yaml: yaml, file: "chain.yaml")
         XCTAssertEqual(spec.clustering?.ks, Array(2...7))
@@ -30,6 +33,7 @@ final class ClusteringChainTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(record.metric("cluster-ari")), 0.95)
         let reportFile = try XCTUnwrap(record.clusteringFile)
         XCTAssertTrue(FileManager.default.fileExists(atPath: store.url(reportFile).path))
+        XCTAssertEqual(summary.figures.map(\.lastPathComponent), ["m.png", "c.png"])
         // A re-run reuses the clustered record.
         XCTAssertEqual(try Runner(options: RunOptions(resultsRoot: root), log: { _ in }).run(spec).reused, 1)
     }

@@ -31,6 +31,44 @@ final class FigureDrawingTests: XCTestCase {
         XCTAssertEqual(first, again)
     }
 
+    func testFuzzyCoverAndColourCubeFigures() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-fig2-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let yaml = """
+        name: fig2
+        datasets:
+          - {name: sine, n: 120}
+          - {name: color-cube, n: 300}
+        algorithms:
+          - {name: umap, params: {n_neighbors: 10, n_epochs: 50}}
+        figures:
+          - {kind: fuzzy-cover, file: f.png, k: 4, where: [dataset=sine]}
+          - {kind: embeddings, file: rgb.png, color: rgb, where: [dataset=color-cube]}
+          - {kind: embeddings, file: bad.png, color: rgb, where: [dataset=sine]}
+        """
+        let spec = try SpecParser.parse(yaml: yaml, file: "fig2.yaml")
+        let runner = Runner(options: RunOptions(resultsRoot: root, drawFigures: false), log: { _ in })
+        XCTAssertTrue(try runner.run(spec).failures.isEmpty)
+        let store = ResultStore(root: root, experiment: "fig2")
+        let cube = try XCTUnwrap(store.allRecords().first { $0.task.dataset.name == "color-cube" })
+        let colors = try ArrayFiles.readMatrix(store.url(try XCTUnwrap(cube.colorsFile)))
+        XCTAssertEqual(colors.rows, 300)
+        XCTAssertEqual(colors.cols, 3)
+        // The sine curve has no colours of its own: that figure is an error naming the setting.
+        XCTAssertThrowsError(try runner.drawFigures(spec)) { error in
+            XCTAssertTrue("\(error)".contains("'color: rgb'"), "\(error)")
+        }
+        var good = spec
+        good.figures.removeLast()
+        XCTAssertEqual(try runner.drawFigures(good).map(\.lastPathComponent), ["f.png", "rgb.png"])
+        // A 3-D input cannot be drawn as a fuzzy cover.
+        good.figures = [FigureSpec(kind: "fuzzy-cover", file: "g.png", settings: ["where": .list(["dataset=color-cube"])],
+                                   line: 1, column: 1)]
+        XCTAssertThrowsError(try runner.drawFigures(good)) { error in
+            XCTAssertTrue("\(error)".contains("2-D input"), "\(error)")
+        }
+    }
+
     func testBadFigureSettingsAreSpecErrors() {
         let bad = yaml.replacingOccurrences(of: "file: e.png", with: "file: ../e.png")
         XCTAssertThrowsError(try SpecParser.parse(yaml: bad, file: "fig.yaml")) { error in

@@ -101,6 +101,27 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(Double(maxX - minX), Double(maxY - minY), accuracy: 2)
     }
 
+    func testPointColorsPaintEachPointInItsOwnColour() throws {
+        var ax = Axes(grid: false, legend: .none, hideTickLabels: true)
+        var s = ScatterSeries(x: [0, 1], y: [0, 1], size: 30, alpha: 1)
+        s.pointColors = [Color(r: 1, g: 0, b: 0), Color(r: 0, g: 0, b: 1)]
+        ax.add(.scatter(s))
+        let c = try Figure(width: 3, height: 3, dpi: 60).render(ax).canvas
+        var red = 0, blue = 0
+        for y in 0..<c.height { for x in 0..<c.width {
+            let p = c.color(atX: x, y: y)
+            if p.r > 0.9 && p.g < 0.1 && p.b < 0.1 { red += 1 }
+            if p.b > 0.9 && p.r < 0.1 && p.g < 0.1 { blue += 1 }
+        } }
+        XCTAssertGreaterThan(red, 50)
+        XCTAssertEqual(Double(red), Double(blue), accuracy: Double(red) * 0.2)
+        var wrong = ScatterSeries(x: [0, 1], y: [0, 1])
+        wrong.pointColors = [.black]
+        var bad = Axes()
+        bad.add(.scatter(wrong))
+        XCTAssertThrowsError(try Figure(width: 3, height: 3, dpi: 60).render(bad))
+    }
+
     func testBigScatterUsesWholePlot() throws {
         let r = try Figure(width: 3, height: 3, dpi: 50).render(scatterAxes(n: 5000))
         var dark = 0
