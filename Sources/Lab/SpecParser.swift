@@ -108,7 +108,12 @@ public enum SpecParser {
         for (key, _, value) in fields {
             switch key {
             case "label": spec.label = try value.string()
-            case "n": spec.sizes = try value.listOrSingle().map { try $0.int(1...100_000_000, what: "a positive point count") }
+            case "n":
+                // `all` (alone or in a sweep) is the whole data set, the same task as leaving n out.
+                spec.sizes = try value.listOrSingle().map { size -> Int? in
+                    if (try? size.string()) == "all" { return nil }
+                    return try size.int(1...100_000_000, what: "a positive point count or 'all'")
+                }
             case "split":
                 spec.split = try oneOf(value, ["all", "train", "test"])
             case "transform":

@@ -82,4 +82,14 @@ final class SpecParserTests: XCTestCase {
     func testMissingSections() {
         expectError("name: x\n", line: 1, column: 1, containing: "missing key 'datasets'")
     }
+
+    func testSizeAllIsTheWholeDataSet() throws {
+        let spec = try SpecParser.parse(yaml: "datasets: [{name: blobs, n: [100, all]}]\nalgorithms: [{name: pca}]\n", file: "s.yaml")
+        XCTAssertEqual(spec.datasets[0].sizes, [100, nil])
+        let whole = try SpecParser.parse(yaml: "datasets: [{name: blobs}]\nalgorithms: [{name: pca}]\n", file: "s.yaml")
+        XCTAssertEqual(Plan(spec: spec).tasks.last?.id, Plan(spec: whole).tasks.first?.id)
+        XCTAssertThrowsError(try SpecParser.parse(yaml: "datasets: [{name: blobs, n: everything}]\nalgorithms: [{name: pca}]\n", file: "s.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("a positive point count or 'all'"), "\(error)")
+        }
+    }
 }
