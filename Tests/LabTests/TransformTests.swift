@@ -44,6 +44,8 @@ final class TransformTests: XCTestCase {
         }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-transform-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
+        let saved = ["MBENCH_MIRROR", "MBENCH_CACHE"].map { ($0, ProcessInfo.processInfo.environment[$0]) }
+        defer { for (name, value) in saved { if let value { setenv(name, value, 1) } else { unsetenv(name) } } }
         setenv("MBENCH_MIRROR", mirror.path, 1)
         setenv("MBENCH_CACHE", root.appendingPathComponent("cache").path, 1)
         let yaml = """
