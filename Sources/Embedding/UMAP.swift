@@ -173,8 +173,13 @@ public struct UMAP: EmbeddingAlgorithm {
             try initialEmbedding(data: data, graph: graph, seed: seed, warnings: &warnings)
         }
         progress?("init", 1)
+        var weightSum = 0.0
+        for w in graph.weight { weightSum += Double(w) }
+        diagnostics["graph_weight_sum"] = weightSum
+        diagnostics["epochs"] = Double(epochs)
+        let layout = makeLayout(graph: graph, epochs: epochs, a: ca, b: cb, moveOther: true)
+        diagnostics["layout_edges"] = Double(layout.tail.count)
         timer.measure("optimize") {
-            let layout = makeLayout(graph: graph, epochs: epochs, a: ca, b: cb, moveOther: true)
             layout.optimise(head: &embedding, dim: nComponents, tailEmbedding: nil, tailCount: n,
                             seed: RandomStream.derive(seed: seed, purpose: "umap.optimize", index: 0))
         }
