@@ -34,7 +34,7 @@ public struct UMAP: EmbeddingAlgorithm {
         ParameterDoc("target_weight", "0.5", "weight of the target in supervised mode (0 = data only, 1 = target only)"),
         ParameterDoc("target_metric", "categorical", "categorical | continuous (continuous targets via fitModel(target:))"),
         ParameterDoc("target_n_neighbors", "auto", "neighbours of the continuous target graph (auto: n_neighbors)"),
-        ParameterDoc("deterministic", "true", "epoch-synchronous parallel SGD (bit-identical for any thread count); false = sequential Hogwild as umap-learn"),
+        ParameterDoc("deterministic", "true", "parallel SGD in group-synchronous sub-steps, close to the sequential order (bit-identical for any thread count); false = sequential Hogwild as umap-learn"),
         ParameterDoc("recall_queries", "200", "sampled queries for the knn_recall diagnostic (0 = skip)"),
     ]
 

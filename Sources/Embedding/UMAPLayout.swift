@@ -3,7 +3,8 @@ import Linalg
 /// UMAP's stochastic gradient descent with edge sampling and negative sampling
 /// (umap-learn's optimize_layout_euclidean: attraction −2ab·d^(2(b−1)) / (1 + a·d^(2b)),
 /// repulsion 2γb / ((0.001 + d²)(1 + a·d^(2b))), each gradient coordinate clipped to ±4,
-/// learning rate decayed linearly to 0), in two flavours:
+/// learning rate α0·(1 − epoch/epochs); umap-learn runs epochs 0 and 1 both at α0, one epoch
+/// behind this — adopting that measured no better on Fashion-MNIST), in two flavours:
 ///
 /// - deterministic parallel (default): head vertices are cut into chunks of fixed size, and
 ///   consecutive chunks into groups, both fixed by n. Each epoch visits the groups in order,
