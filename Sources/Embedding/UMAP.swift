@@ -34,7 +34,7 @@ public struct UMAP: EmbeddingAlgorithm {
         ParameterDoc("target_weight", "0.5", "weight of the target in supervised mode (0 = data only, 1 = target only)"),
         ParameterDoc("target_metric", "categorical", "categorical | continuous (continuous targets via fitModel(target:))"),
         ParameterDoc("target_n_neighbors", "auto", "neighbours of the continuous target graph (auto: n_neighbors)"),
-        ParameterDoc("deterministic", "true", "epoch-synchronous parallel SGD (bit-identical for any thread count); false = sequential Hogwild as umap-learn"),
+        ParameterDoc("deterministic", "true", "parallel SGD in group-synchronous sub-steps, close to the sequential order (bit-identical for any thread count); false = sequential Hogwild as umap-learn"),
         ParameterDoc("recall_queries", "200", "sampled queries for the knn_recall diagnostic (0 = skip)"),
     ]
 
@@ -173,8 +173,13 @@ public struct UMAP: EmbeddingAlgorithm {
             try initialEmbedding(data: data, graph: graph, seed: seed, warnings: &warnings)
         }
         progress?("init", 1)
+        var weightSum = 0.0
+        for w in graph.weight { weightSum += Double(w) }
+        diagnostics["graph_weight_sum"] = weightSum
+        diagnostics["epochs"] = Double(epochs)
+        let layout = makeLayout(graph: graph, epochs: epochs, a: ca, b: cb, moveOther: true)
+        diagnostics["layout_edges"] = Double(layout.tail.count)
         timer.measure("optimize") {
-            let layout = makeLayout(graph: graph, epochs: epochs, a: ca, b: cb, moveOther: true)
             layout.optimise(head: &embedding, dim: nComponents, tailEmbedding: nil, tailCount: n,
                             seed: RandomStream.derive(seed: seed, purpose: "umap.optimize", index: 0))
         }

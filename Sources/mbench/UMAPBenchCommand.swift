@@ -14,7 +14,7 @@ struct UMAPBenchCommand: ParsableCommand {
         commandName: "umap-bench",
         abstract: "Benchmark UMAP / NN-descent on an MNIST-format directory (train + t10k gz IDX files).")
 
-    @Option(help: "Directory with train-images-idx3-ubyte.gz etc.") var mnist: String
+    @Option(help: "Directory with train-images-idx3-ubyte.gz etc. (MNIST or Fashion-MNIST).") var mnist: String
     @Option(help: "Number of images (first n of train+test).") var n: Int = 70_000
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Seed.") var seed: UInt64 = 42
@@ -52,6 +52,8 @@ struct UMAPBenchCommand: ParsableCommand {
         print(String(format: "fit total %.2f s; knn_recall %.4f; a %.4f b %.4f; peak RSS %d MiB", total,
                      r.diagnostics["knn_recall"] ?? -1, r.diagnostics["a"] ?? 0, r.diagnostics["b"] ?? 0,
                      (Clock.peakRSSBytes() ?? 0) >> 20))
+        print(String(format: "graph: %.0f edges, weight sum %.2f; %.0f edges kept for %.0f epochs", r.diagnostics["graph_edges"] ?? 0,
+                     r.diagnostics["graph_weight_sum"] ?? 0, r.diagnostics["layout_edges"] ?? 0, r.diagnostics["epochs"] ?? 0))
         for w in r.warnings { print("warning: \(w)") }
         let emb = r.embedding
         let accuracy = try KNNAccuracy.leaveOneOut(embedding: emb, labels: labels, ks: [10])[10] ?? .nan
