@@ -5,8 +5,6 @@ import Linalg
 /// points until a node holds at most `leafSize` points. Points sharing a leaf
 /// are candidate neighbours.
 struct RPForest {
-    /// For each tree, `leafOf[t * n + i]` is the leaf number of point i.
-    var leafOf: [Int32]
     /// For each tree, leaves as ranges of `members[t]`.
     var leafStarts: [[Int32]]
     var members: [[Int32]]
@@ -42,14 +40,12 @@ struct RPForest {
         }
         self.trees = trees
         self.n = n
-        var leafOf = [Int32](repeating: 0, count: trees * n)
         var starts = [[Int32]](repeating: [], count: trees)
         var members = [[Int32]](repeating: [], count: trees)
         values.withUnsafeBufferPointer { xb in
-            leafOf.withUnsafeMutableBufferPointer { lb in
                 starts.withUnsafeMutableBufferPointer { sb in
                     members.withUnsafeMutableBufferPointer { mb in
-                        let x = xb.baseAddress!, lp = lb.baseAddress!
+                        let x = xb.baseAddress!
                         Parallel.forEachChunk(count: trees, chunkSize: 1) { t, _ in
                             var rng = RandomStream(seed: seed, purpose: "nn.rptree", index: UInt64(t))
                             var perm = (0..<n).map { Int32($0) }
@@ -106,18 +102,18 @@ struct RPForest {
                             leafRanges.sort()
                             var st = leafRanges
                             st.append(Int32(n))
-                            for leaf in 0..<leafRanges.count {
-                                for p in Int(st[leaf])..<Int(st[leaf + 1]) { lp[t * n + Int(perm[p])] = Int32(leaf) }
-                            }
                             (sb.baseAddress! + t).pointee = st
                             (mb.baseAddress! + t).pointee = perm
                         }
                     }
                 }
-            }
         }
-        self.leafOf = leafOf
         self.leafStarts = starts
         self.members = members
+    }
+
+    /// Renames every point i to `rank[i]` (a permutation of 0..<n).
+    mutating func renumber(_ rank: [Int32]) {
+        for t in 0..<trees { members[t] = members[t].map { rank[Int($0)] } }
     }
 }
