@@ -38,6 +38,15 @@ public struct NNDescentParameters: Sendable, Equatable {
     }
 }
 
+extension NNDescentParameters {
+    /// Settings for t-SNE's large k (3 · perplexity = 90 by default): 40 candidates per point and
+    /// iteration instead of 60 and a stop once fewer than 1 % of the entries change (delta 0.01).
+    /// The affinities weigh 90 neighbours smoothly, so the last 0.1 % of recall that the UMAP
+    /// defaults buy at k = 90 is not worth its cost. On all 70 000 MNIST images at k = 90:
+    /// recall 0.9986 (defaults: 0.9998) at about 70 % of the CPU time.
+    public static let forTSNE = NNDescentParameters(maxCandidates: 40, delta: 0.01)
+}
+
 /// Approximate k-nearest-neighbour graph by a random-projection forest followed by
 /// NN-descent (Dong, Charikar & Li 2011; pynndescent's variant with new/old flags and
 /// sampled candidate lists).

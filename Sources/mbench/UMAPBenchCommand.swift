@@ -29,6 +29,7 @@ struct UMAPBenchCommand: ParsableCommand {
     @Option(help: "With --knn-only: RP-tree leaf size (default automatic).") var leafSize: Int?
     @Option(help: "With --knn-only: NN-descent early-stop delta (default 0.001).") var delta: Double?
     @Flag(help: "With --knn-only: measure joins pair by pair instead of as BLAS blocks.") var pairwise = false
+    @Flag(help: "With --knn-only: start from t-SNE's NN-descent settings (NNDescentParameters.forTSNE).") var tsneSettings = false
     @Flag(help: "With --knn-only: search in the original point order (no locality renumbering).") var originalOrder = false
     @Flag(help: "Sequential Hogwild SGD instead of the deterministic parallel one.") var sequential = false
     @Option(help: "Queries for sampled trustworthiness (0 = skip).") var trustQueries: Int = 1000
@@ -41,7 +42,7 @@ struct UMAPBenchCommand: ParsableCommand {
         if knnOnly {
             let t1 = Clock.wallSeconds()
             let c1 = Clock.processCPUSeconds()
-            var p = NNDescentParameters()
+            var p = tsneSettings ? NNDescentParameters.forTSNE : NNDescentParameters()
             p.trees = trees; p.iterations = iterations; p.leafSize = leafSize
             if let maxCandidates { p.maxCandidates = maxCandidates }
             if let delta { p.delta = delta }
