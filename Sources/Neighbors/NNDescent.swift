@@ -57,6 +57,12 @@ extension NNDescentParameters {
 /// chunks whose proposed updates are buffered per chunk and applied by the owner of
 /// the target point in chunk order. Chunks depend on n only, so any thread count
 /// gives the same graph.
+///
+/// Speed for large k and many dimensions (t-SNE's k = 90 on 784-D MNIST): the search runs
+/// on the points renumbered in the leaf order of the first RP tree (memory locality);
+/// each join (RP leaf, or a point's new × (new ∪ old) candidates) is measured as one BLAS
+/// block for euclidean / cosine / correlation (`JoinDistances`), and pairs already in a
+/// heap are not proposed again (`KnownPairs`). Kept distances are recomputed exactly at the end.
 public enum NNDescent {
     /// Builds the approximate kNN graph of the rows of `data`.
     /// - Parameters:
