@@ -80,7 +80,8 @@ public struct TSNE: EmbeddingAlgorithm {
             do {
                 if parameters.usesNNDescent(n: n) {
                     return try NNDescent.build(data, k: k, includeSelf: false,
-                                               seed: RandomStream.derive(seed: seed, purpose: "tsne.knn", index: 0))
+                                               seed: RandomStream.derive(seed: seed, purpose: "tsne.knn", index: 0),
+                                               parameters: NNDescentParameters.forTSNE)
                 }
                 return try ExactKNN.search(data, k: k, metric: .euclidean, includeSelf: false)
             } catch let e as NeighborsError {

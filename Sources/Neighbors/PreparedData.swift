@@ -49,6 +49,29 @@ struct PreparedData {
         }
     }
 
+    private init(n: Int, d: Int, values: [Float], squaredEuclidean: Bool, metric: Metric) {
+        self.n = n
+        self.d = d
+        self.values = values
+        self.squaredEuclidean = squaredEuclidean
+        self.metric = metric
+    }
+
+    /// The rows `order[0]`, `order[1]`, … (a permutation or any selection of row indices).
+    func selectingRows(_ order: [Int32]) -> PreparedData {
+        var v = [Float](repeating: 0, count: order.count * d)
+        let d = self.d
+        values.withUnsafeBufferPointer { src in
+            v.withUnsafeMutableBufferPointer { dst in
+                let s = src.baseAddress!, t = dst.baseAddress!
+                Parallel.forEachChunk(count: order.count, chunkSize: 4096) { _, range in
+                    for r in range { (t + r * d).update(from: s + Int(order[r]) * d, count: d) }
+                }
+            }
+        }
+        return PreparedData(n: order.count, d: d, values: v, squaredEuclidean: squaredEuclidean, metric: metric)
+    }
+
     /// Reduced distance between rows a and b of `values` (pointers into it).
     @inlinable
     func reduced(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {

@@ -5,8 +5,6 @@ import Linalg
 /// points until a node holds at most `leafSize` points. Points sharing a leaf
 /// are candidate neighbours.
 struct RPForest {
-    /// For each tree, `leafOf[t * n + i]` is the leaf number of point i.
-    var leafOf: [Int32]
     /// For each tree, leaves as ranges of `members[t]`.
     var leafStarts: [[Int32]]
     var members: [[Int32]]
@@ -42,82 +40,80 @@ struct RPForest {
         }
         self.trees = trees
         self.n = n
-        var leafOf = [Int32](repeating: 0, count: trees * n)
         var starts = [[Int32]](repeating: [], count: trees)
         var members = [[Int32]](repeating: [], count: trees)
         values.withUnsafeBufferPointer { xb in
-            leafOf.withUnsafeMutableBufferPointer { lb in
-                starts.withUnsafeMutableBufferPointer { sb in
-                    members.withUnsafeMutableBufferPointer { mb in
-                        let x = xb.baseAddress!, lp = lb.baseAddress!
-                        Parallel.forEachChunk(count: trees, chunkSize: 1) { t, _ in
-                            var rng = RandomStream(seed: seed, purpose: "nn.rptree", index: UInt64(t))
-                            var perm = (0..<n).map { Int32($0) }
-                            var scratch = [Int32](repeating: 0, count: n)
-                            var normal = [Float](repeating: 0, count: d)
-                            var side = [Bool](repeating: false, count: n)
-                            var leafRanges: [Int32] = []
-                            var stack: [(Int, Int)] = [(0, n)]
-                            while let (lo, hi) = stack.popLast() {
-                                let size = hi - lo
-                                if size <= leafSize {
-                                    leafRanges.append(Int32(lo))
-                                    continue
-                                }
-                                let a = Int(perm[lo + rng.nextInt(below: size)])
-                                var b = Int(perm[lo + rng.nextInt(below: size - 1)])
-                                if b == a { b = Int(perm[hi - 1]) }
-                                var offset: Float = 0
-                                for j in 0..<d {
-                                    let xa = x[a * d + j], xbv = x[b * d + j]
-                                    normal[j] = xa - xbv
-                                    offset += normal[j] * 0.5 * (xa + xbv)
-                                }
-                                var left = 0
-                                normal.withUnsafeBufferPointer { nb in
-                                    for p in lo..<hi {
-                                        let i = Int(perm[p])
-                                        let margin = MetricKernels.dot(nb.baseAddress!, x + i * d, d) - offset
-                                        let goesLeft = margin > 0 ? true : (margin < 0 ? false : (rng.next() & 1) == 0)
-                                        side[p] = goesLeft
-                                        if goesLeft { left += 1 }
-                                    }
-                                }
-                                if left == 0 || left == size {  // degenerate: split at random in halves
-                                    left = 0
-                                    for p in lo..<hi {
-                                        side[p] = (rng.next() & 1) == 0
-                                        if side[p] { left += 1 }
-                                    }
-                                    if left == 0 || left == size {
-                                        left = size / 2
-                                        for p in lo..<hi { side[p] = p - lo < left }
-                                    }
-                                }
-                                var l = lo, r = lo + left
+            starts.withUnsafeMutableBufferPointer { sb in
+                members.withUnsafeMutableBufferPointer { mb in
+                    let x = xb.baseAddress!
+                    Parallel.forEachChunk(count: trees, chunkSize: 1) { t, _ in
+                        var rng = RandomStream(seed: seed, purpose: "nn.rptree", index: UInt64(t))
+                        var perm = (0..<n).map { Int32($0) }
+                        var scratch = [Int32](repeating: 0, count: n)
+                        var normal = [Float](repeating: 0, count: d)
+                        var side = [Bool](repeating: false, count: n)
+                        var leafRanges: [Int32] = []
+                        var stack: [(Int, Int)] = [(0, n)]
+                        while let (lo, hi) = stack.popLast() {
+                            let size = hi - lo
+                            if size <= leafSize {
+                                leafRanges.append(Int32(lo))
+                                continue
+                            }
+                            let a = Int(perm[lo + rng.nextInt(below: size)])
+                            var b = Int(perm[lo + rng.nextInt(below: size - 1)])
+                            if b == a { b = Int(perm[hi - 1]) }
+                            var offset: Float = 0
+                            for j in 0..<d {
+                                let xa = x[a * d + j], xbv = x[b * d + j]
+                                normal[j] = xa - xbv
+                                offset += normal[j] * 0.5 * (xa + xbv)
+                            }
+                            var left = 0
+                            normal.withUnsafeBufferPointer { nb in
                                 for p in lo..<hi {
-                                    if side[p] { scratch[l] = perm[p]; l += 1 } else { scratch[r] = perm[p]; r += 1 }
+                                    let i = Int(perm[p])
+                                    let margin = MetricKernels.dot(nb.baseAddress!, x + i * d, d) - offset
+                                    let goesLeft = margin > 0 ? true : (margin < 0 ? false : (rng.next() & 1) == 0)
+                                    side[p] = goesLeft
+                                    if goesLeft { left += 1 }
                                 }
-                                for p in lo..<hi { perm[p] = scratch[p] }
-                                stack.append((lo + left, hi))
-                                stack.append((lo, lo + left))
                             }
-                            // Leaves in position order.
-                            leafRanges.sort()
-                            var st = leafRanges
-                            st.append(Int32(n))
-                            for leaf in 0..<leafRanges.count {
-                                for p in Int(st[leaf])..<Int(st[leaf + 1]) { lp[t * n + Int(perm[p])] = Int32(leaf) }
+                            if left == 0 || left == size {  // degenerate: split at random in halves
+                                left = 0
+                                for p in lo..<hi {
+                                    side[p] = (rng.next() & 1) == 0
+                                    if side[p] { left += 1 }
+                                }
+                                if left == 0 || left == size {
+                                    left = size / 2
+                                    for p in lo..<hi { side[p] = p - lo < left }
+                                }
                             }
-                            (sb.baseAddress! + t).pointee = st
-                            (mb.baseAddress! + t).pointee = perm
+                            var l = lo, r = lo + left
+                            for p in lo..<hi {
+                                if side[p] { scratch[l] = perm[p]; l += 1 } else { scratch[r] = perm[p]; r += 1 }
+                            }
+                            for p in lo..<hi { perm[p] = scratch[p] }
+                            stack.append((lo + left, hi))
+                            stack.append((lo, lo + left))
                         }
+                        // Leaves in position order.
+                        leafRanges.sort()
+                        var st = leafRanges
+                        st.append(Int32(n))
+                        (sb.baseAddress! + t).pointee = st
+                        (mb.baseAddress! + t).pointee = perm
                     }
                 }
             }
         }
-        self.leafOf = leafOf
         self.leafStarts = starts
         self.members = members
+    }
+
+    /// Renames every point i to `rank[i]` (a permutation of 0..<n).
+    mutating func renumber(_ rank: [Int32]) {
+        for t in 0..<trees { members[t] = members[t].map { rank[Int($0)] } }
     }
 }

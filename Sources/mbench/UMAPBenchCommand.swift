@@ -19,7 +19,18 @@ struct UMAPBenchCommand: ParsableCommand {
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Seed.") var seed: UInt64 = 42
     @Option(help: "SGD epochs (default: UMAP's automatic choice).") var epochs: Int?
-    @Flag(help: "Only build the k = 15 NN-descent graph and report recall.") var knnOnly = false
+    @Flag(help: "Only build the NN-descent graph (k = --k) and report stage times and recall.") var knnOnly = false
+    @Option(help: "With --knn-only: neighbours per point, counting the point itself (t-SNE uses 3·perplexity + 1 = 91).")
+    var k: Int = 15
+    @Option(help: "With --knn-only: queries for the sampled recall.") var recallQueries: Int = 1000
+    @Option(help: "With --knn-only: NN-descent trees (default automatic).") var trees: Int?
+    @Option(help: "With --knn-only: NN-descent maximum iterations (default automatic).") var iterations: Int?
+    @Option(help: "With --knn-only: NN-descent candidates per point (default 60).") var maxCandidates: Int?
+    @Option(help: "With --knn-only: RP-tree leaf size (default automatic).") var leafSize: Int?
+    @Option(help: "With --knn-only: NN-descent early-stop delta (default 0.001).") var delta: Double?
+    @Flag(help: "With --knn-only: measure joins pair by pair instead of as BLAS blocks.") var pairwise = false
+    @Flag(help: "With --knn-only: start from t-SNE's NN-descent settings (NNDescentParameters.forTSNE).") var tsneSettings = false
+    @Flag(help: "With --knn-only: search in the original point order (no locality renumbering).") var originalOrder = false
     @Flag(help: "Sequential Hogwild SGD instead of the deterministic parallel one.") var sequential = false
     @Option(help: "Queries for sampled trustworthiness (0 = skip).") var trustQueries: Int = 1000
 
@@ -31,13 +42,22 @@ struct UMAPBenchCommand: ParsableCommand {
         if knnOnly {
             let t1 = Clock.wallSeconds()
             let c1 = Clock.processCPUSeconds()
-            let (g, stats) = try NNDescent.buildWithStatistics(data, k: 15, includeSelf: true, seed: seed)
+            var p = tsneSettings ? NNDescentParameters.forTSNE : NNDescentParameters()
+            p.trees = trees; p.iterations = iterations; p.leafSize = leafSize
+            if let maxCandidates { p.maxCandidates = maxCandidates }
+            if let delta { p.delta = delta }
+            p.blockedDistances = !pairwise
+            p.localityOrder = !originalOrder
+            let (g, stats) = try NNDescent.buildWithStatistics(data, k: k, includeSelf: true, seed: seed, parameters: p)
             let t = Clock.wallSeconds() - t1
             print(String(format: "cpu: total %.2f s (forest %.2f, init %.2f, descent %.2f, finish %.2f); updates per iteration %@",
                          Clock.processCPUSeconds() - c1, stats.forestCPUSeconds, stats.initCPUSeconds, stats.descentCPUSeconds,
                          stats.finishCPUSeconds, stats.updatesPerIteration.description))
-            let recall = try NeighborRecall.sampledRecall(data: data, graph: g, queries: 1000, seed: seed)
-            print(String(format: "nndescent k=15: %.2f s, recall (1000 queries) %.4f, peak RSS %d MiB", t, recall,
+            print("proposals per iteration: \(stats.proposalsPerIteration)")
+            print("cpu per iteration: " + stats.iterationCPUSeconds.map { String(format: "%.2f", $0) }.joined(separator: " ")
+                  + (stats.blocked ? " (blocked distances)" : " (pair-wise distances)"))
+            let recall = try NeighborRecall.sampledRecall(data: data, graph: g, queries: recallQueries, seed: seed)
+            print(String(format: "nndescent k=%d: %.2f s, recall (%d queries) %.4f, peak RSS %d MiB", k, t, recallQueries, recall,
                          (Clock.peakRSSBytes() ?? 0) >> 20))
             return
         }
