@@ -5,8 +5,8 @@ SHELL := /bin/bash
 DEB_PACKAGES := libpng-dev libfreetype-dev libopenblas-dev liblapacke-dev zlib1g-dev fonts-dejavu-core libfftw3-dev pkg-config
 MBENCH := .build/release/mbench
 # The main job: every figure spec in Experiments/ (results are reused, so a second run takes seconds).
-# vs-reference.yaml needs umap-learn / openTSNE / scikit-learn (optional) and ci-bench.yaml is for `make bench`.
-SPECS ?= $(filter-out Experiments/vs-reference.yaml Experiments/vs-sklearn-tsne.yaml Experiments/ci-bench.yaml,$(wildcard Experiments/*.yaml))
+# vs-*.yaml need umap-learn / openTSNE / scikit-learn (optional) and ci-bench.yaml is for `make bench`.
+SPECS ?= $(filter-out Experiments/vs-%.yaml Experiments/ci-bench.yaml,$(wildcard Experiments/*.yaml))
 
 .PHONY: run test deps build quick bench clean
 

@@ -102,7 +102,8 @@ public struct UMAPLearnReference: ExternalAlgorithm {
         ParameterDoc("learning_rate", "1.0", "initial learning rate"),
         ParameterDoc("negative_sample_rate", "5", "negative samples per positive"),
         ParameterDoc("spread", "1.0", "scale of embedded points"),
-        ParameterDoc("jit_warmup", "true", "run an untimed fit on 300 points first, so fit excludes Numba compilation"),
+        ParameterDoc("jit_warmup", "true", "run an untimed fit on 5 000 points first, so fit excludes Numba compilation (NN-descent included)"),
+        ParameterDoc("seeded", "true", "true = random_state = seed (reproducible, single-threaded); false = umap-learn's parallel mode (not reproducible)"),
     ] + commonDocs
     public let parameters: Parameters
     public init(parameters: Parameters) throws { self.parameters = try Self.validated(parameters) }
