@@ -50,6 +50,11 @@ public struct PCA: EmbeddingAlgorithm {
     }
 
     public func fit(_ data: Matrix, labels: [Int]?, seed: UInt64, progress: ProgressHandler?) throws -> EmbeddingResult {
+        try fitAndProject(data, seed: seed).result
+    }
+
+    /// Fits the axes and projects `data` onto them, keeping the model (for `fitTransform`).
+    func fitAndProject(_ data: Matrix, seed: UInt64) throws -> (model: PCAModel, result: EmbeddingResult) {
         var timer = PhaseTimer()
         let model = try timer.measure("fit") { try fitModel(data, seed: seed) }
         let embedding = try timer.measure("transform") { try model.transform(data) }
@@ -58,8 +63,8 @@ public struct PCA: EmbeddingAlgorithm {
             diagnostics["explained_variance_ratio_\(i + 1)"] = ratio
         }
         diagnostics["explained_variance_ratio_sum"] = model.explainedVarianceRatio.reduce(0, +)
-        return EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics,
-                               series: ["explained_variance": model.explainedVariance])
+        return (model, EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics,
+                                       series: ["explained_variance": model.explainedVariance]))
     }
 
     /// Fits the principal axes of the n × d `data`.

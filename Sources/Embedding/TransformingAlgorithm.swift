@@ -47,9 +47,8 @@ extension PCA: TransformingAlgorithm {
     /// Fits the axes on `data` and projects both `data` and `newData` onto them.
     public func fitTransform(_ data: Matrix, labels: [Int]?, newData: Matrix, seed: UInt64,
                              progress: ProgressHandler?) throws -> (result: EmbeddingResult, transformed: Matrix) {
-        var result = try fit(data, labels: labels, seed: seed, progress: progress)
+        var (model, result) = try fitAndProject(data, seed: seed)
         var timer = PhaseTimer()
-        let model = try fitModel(data, seed: seed)
         let transformed = try timer.measure("transform") { try model.transform(newData) }
         result.phases += timer.phases
         return (result, transformed)

@@ -99,8 +99,13 @@ enum MetricBridge {
         let metrics = try wanted.map { try QualityMetric(parsing: $0) }
         let results = try QualityEvaluator.evaluateHeldOut(metrics, training: training, trainingLabels: trainingLabels,
                                                            heldOut: heldOut, heldOutLabels: heldOutLabels)
-        return results.map { result in
-            let specName = zip(metrics, wanted).first { $0.0.name == result.name }?.1 ?? result.name
+        return records(results, metrics: metrics, names: wanted)
+    }
+
+    /// Results as records named in the spec's spelling of each metric, so records match the spec.
+    private static func records(_ results: [MetricResult], metrics: [QualityMetric], names: [String]) -> [MetricRecord] {
+        results.map { result in
+            let specName = zip(metrics, names).first { $0.0.name == result.name }?.1 ?? result.name
             return MetricRecord(name: specName, value: result.value, standardError: result.standardError,
                                 seconds: result.seconds, detail: result.detail)
         }
@@ -114,11 +119,6 @@ enum MetricBridge {
         // Metrics that need labels are skipped (with no record) on unlabelled data.
         let usable = labels == nil ? metrics.filter { !$0.needsLabels } : metrics
         let results = try QualityEvaluator.evaluate(usable, data: data, embedding: embedding, labels: labels, seed: seed)
-        // Keep the spec's spelling of each name so records match the spec.
-        return results.map { result in
-            let specName = zip(metrics, names).first { $0.0.name == result.name }?.1 ?? result.name
-            return MetricRecord(name: specName, value: result.value, standardError: result.standardError,
-                                seconds: result.seconds, detail: result.detail)
-        }
+        return records(results, metrics: metrics, names: names)
     }
 }

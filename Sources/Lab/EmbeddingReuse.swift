@@ -1,3 +1,4 @@
+import Datasets
 import Embedding
 import Foundation
 import Linalg
@@ -16,10 +17,7 @@ enum EmbeddingReuse {
 
         /// The stored embedding, diagnostics and series as an `EmbeddingResult`.
         func result() throws -> EmbeddingResult {
-            let embedding = try ArrayFiles.readMatrix(store.url(record.embeddingFile))
-            guard ArrayFiles.sha256(try Data(contentsOf: store.url(record.embeddingFile))) == record.embeddingSHA256 else {
-                throw LabError.io("stored embedding \(record.embeddingFile) of '\(record.experiment)' does not match its recorded hash")
-            }
+            let embedding = try verifiedMatrix(record.embeddingFile, hash: record.embeddingSHA256)
             var series: [String: [Double]] = [:]
             for (name, file) in record.seriesFiles {
                 series[name] = try ArrayFiles.readMatrix(store.url(file)).storage.map(Double.init)
@@ -31,11 +29,16 @@ enum EmbeddingReuse {
         /// The stored transformed held-out points, if the task had a `transform` split.
         func transformed() throws -> Matrix? {
             guard let file = record.transformedFile else { return nil }
-            let url = store.url(file)
-            guard ArrayFiles.sha256(try Data(contentsOf: url)) == record.transformedSHA256 else {
-                throw LabError.io("stored transformed points \(file) of '\(record.experiment)' do not match their recorded hash")
+            return try verifiedMatrix(file, hash: record.transformedSHA256)
+        }
+
+        /// A stored matrix, read once and checked against the SHA-256 its record holds.
+        private func verifiedMatrix(_ file: String, hash: String?) throws -> Matrix {
+            let bytes = try Data(contentsOf: store.url(file))
+            guard ArrayFiles.sha256(bytes) == hash else {
+                throw LabError.io("stored array \(file) of '\(record.experiment)' does not match its recorded hash")
             }
-            return try ArrayFiles.readMatrix(url)
+            return try NPY.decodeMatrix([UInt8](bytes), path: store.url(file).path)
         }
     }
 

@@ -42,12 +42,8 @@ extension FigureRecipe {
         func key(_ dimension: String, _ item: (record: RunRecord, layer: Layer)) -> String {
             dimension == "layer" ? item.layer.caption(item.record) : FigureRecipe.key(dimension, of: item.record)
         }
-        func levels(_ dimension: String) -> [String] {
-            var seen: [String] = []
-            for item in items where !seen.contains(key(dimension, item)) { seen.append(key(dimension, item)) }
-            return seen
-        }
-        let rows = levels(rowDimension), cols = levels(colDimension)
+        let rows = FigureRecipe.levels(of: items) { key(rowDimension, $0) }
+        let cols = FigureRecipe.levels(of: items) { key(colDimension, $0) }
         let colorBy = text("color", "label")
         guard ["label", "coordinate", "rgb", "cluster", "none"].contains(colorBy) else {
             throw error("'color' must be label, coordinate, rgb, cluster or none, got '\(colorBy)'")
@@ -58,10 +54,8 @@ extension FigureRecipe {
             for col in cols {
                 let cell = items.filter { key(rowDimension, $0) == row && key(colDimension, $0) == col }
                     .min { $0.record.task.seed < $1.record.task.seed }
-                var title = colDimension == "layer" ? col : FigureRecipe.caption(colDimension, col)
-                if rows.count > 1 || !row.isEmpty {
-                    title = (rowDimension == "layer" ? row : FigureRecipe.caption(rowDimension, row)) + " · " + title
-                }
+                var title = FigureRecipe.caption(colDimension, col)
+                if rows.count > 1 || !row.isEmpty { title = FigureRecipe.caption(rowDimension, row) + " · " + title }
                 var axes = Axes(title: title, grid: false, legend: .none, hideTickLabels: true)
                 guard let cell else {
                     axes.add(.text(TextAnnotation("no result", x: 0.5, y: 0.5, anchor: TextAnchor(.center, .middle))))

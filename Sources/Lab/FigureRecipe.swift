@@ -46,7 +46,7 @@ struct FigureRecipe {
     /// A caption for a dimension value ("MNIST", "n_neighbors = 15").
     static func caption(_ dimension: String, _ value: String) -> String {
         switch dimension {
-        case "dataset", "algorithm": return value
+        case "dataset", "algorithm", "layer": return value
         case "n": return "n = \(value)"
         default: return "\(dimension) = \(value)"
         }
@@ -54,9 +54,14 @@ struct FigureRecipe {
 
     /// Distinct values of a dimension in first-seen order.
     static func levels(_ dimension: String, in records: [RunRecord]) -> [String] {
+        levels(of: records) { key(dimension, of: $0) }
+    }
+
+    /// Distinct keys of `items` in first-seen order.
+    static func levels<Item>(of items: [Item], key: (Item) -> String) -> [String] {
         var seen: [String] = []
-        for r in records {
-            let k = key(dimension, of: r)
+        for item in items {
+            let k = key(item)
             if !seen.contains(k) { seen.append(k) }
         }
         return seen

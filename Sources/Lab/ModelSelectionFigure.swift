@@ -59,10 +59,10 @@ extension FigureRecipe {
                 panels.append(axes)
             }
         }
-        let grid = PanelGrid(rows: panels.count / max(quantities.count, 1), cols: quantities.count, panels: panels,
-                             title: text("title", spec.name))
+        let panelRows = panels.count / max(quantities.count, 1)
+        let grid = PanelGrid(rows: panelRows, cols: quantities.count, panels: panels, title: text("title", spec.name))
         return try figureSize(defaultWidth: 4.4 * Double(quantities.count) + 0.4,
-                              defaultHeight: 3.3 * Double(max(panels.count / max(quantities.count, 1), 1)) + 0.6).render(grid)
+                              defaultHeight: 3.3 * Double(max(panelRows, 1)) + 0.6).render(grid)
     }
 
     /// Axis label of a model-selection quantity.

@@ -181,41 +181,28 @@ struct TaskExecution {
             clusteringFiles = (outcome.report, outcome.clusters)
         }
         let peak = earlier?.record.peakRSSBytes ?? Clock.peakRSSBytes()
-        let embeddingFile = "\(task.id).npy"
-        let embeddingHash = try ArrayFiles.write(result.embedding, to: store.url(embeddingFile))
-        var labelsFile: String?
-        if let labels = data.labels {
-            labelsFile = "\(task.id).labels.npy"
-            _ = try ArrayFiles.write(labels: labels, to: store.url(labelsFile!))
+        // Arrays beside the record, named "<task id>.<name>.npy"; each write returns the file's SHA-256.
+        func write(_ matrix: Matrix, _ name: String?) throws -> (file: String, hash: String) {
+            let file = name.map { "\(task.id).\($0).npy" } ?? "\(task.id).npy"
+            return (file, try ArrayFiles.write(matrix, to: store.url(file)))
         }
-        var coordinateFile: String?
-        if let coordinate = data.coordinate {
-            coordinateFile = "\(task.id).coordinate.npy"
-            _ = try ArrayFiles.write(try Matrix(rows: coordinate.count, cols: 1, storage: coordinate),
-                                     to: store.url(coordinateFile!))
+        func write(labels: [Int], _ name: String) throws -> String {
+            let file = "\(task.id).\(name).npy"
+            _ = try ArrayFiles.write(labels: labels, to: store.url(file))
+            return file
         }
-        var colorsFile: String?
-        if let colors = data.colors {
-            colorsFile = "\(task.id).colors.npy"
-            _ = try ArrayFiles.write(colors, to: store.url(colorsFile!))
+        let (embeddingFile, embeddingHash) = try write(result.embedding, nil)
+        let labelsFile = try data.labels.map { try write(labels: $0, "labels") }
+        let coordinateFile = try data.coordinate.map {
+            try write(try Matrix(rows: $0.count, cols: 1, storage: $0), "coordinate").file
         }
-        var heldOutFiles: (embedding: String, hash: String, labels: String?)?
-        if let transformed {
-            let file = "\(task.id).transformed.npy"
-            let hash = try ArrayFiles.write(transformed, to: store.url(file))
-            var labels: String?
-            if let heldOutLabels = data.heldOutLabels {
-                labels = "\(task.id).transformed.labels.npy"
-                _ = try ArrayFiles.write(labels: heldOutLabels, to: store.url(labels!))
-            }
-            heldOutFiles = (file, hash, labels)
-        }
+        let colorsFile = try data.colors.map { try write($0, "colors").file }
+        let transformedFiles = try transformed.map { try write($0, "transformed") }
+        let transformedLabelsFile = transformed == nil ? nil
+            : try data.heldOutLabels.map { try write(labels: $0, "transformed.labels") }
         var seriesFiles: [String: String] = [:]
         for (name, values) in result.series.sorted(by: { $0.key < $1.key }) {
-            let file = "\(task.id).\(name).npy"
-            _ = try ArrayFiles.write(try Matrix(rows: values.count, cols: 1, storage: values.map { Float($0) }),
-                                     to: store.url(file))
-            seriesFiles[name] = file
+            seriesFiles[name] = try write(try Matrix(rows: values.count, cols: 1, storage: values.map { Float($0) }), name).file
         }
         let record = RunRecord(
             experiment: spec.name, task: task,
@@ -226,8 +213,8 @@ struct TaskExecution {
             embeddingFile: embeddingFile, embeddingSHA256: embeddingHash, labelsFile: labelsFile,
             coordinateFile: coordinateFile, seriesFiles: seriesFiles,
             clusteringFile: clusteringFiles?.report, clustersFile: clusteringFiles?.clusters,
-            colorsFile: colorsFile, transformedFile: heldOutFiles?.embedding,
-            transformedSHA256: heldOutFiles?.hash, transformedLabelsFile: heldOutFiles?.labels)
+            colorsFile: colorsFile, transformedFile: transformedFiles?.file,
+            transformedSHA256: transformedFiles?.hash, transformedLabelsFile: transformedLabelsFile)
         try store.write(record)
         return record
     }

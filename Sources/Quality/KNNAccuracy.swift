@@ -16,14 +16,22 @@ public enum KNNAccuracy {
         let (codes, classes) = encode(labels)
         let kMax = ks.max() ?? 0
         let neighbors = neighborLists(embedding, k: kMax, fold: nil)
+        return accuracies(count: n, neighbors: { neighbors[$0] }, codes: codes, classes: classes, truth: codes, ks: ks)
+    }
+
+    /// Accuracy per k of classifying points 0..<count by a vote among `neighbors(i)`
+    /// (nearest first, at least max(ks) of them, indexing `codes`) against `truth[i]`.
+    static func accuracies(count: Int, neighbors: (Int) -> ArraySlice<Int>, codes: [Int], classes: Int, truth: [Int],
+                           ks: [Int]) -> [Int: Double] {
         var correct = [Int](repeating: 0, count: ks.count)
         let sortedKs = ks.enumerated().sorted { $0.element < $1.element }
-        for i in 0..<n {
-            let predictions = vote(neighbors[i], codes: codes, classes: classes, sortedKs: sortedKs.map { $0.element })
-            for (slot, entry) in sortedKs.enumerated() where predictions[slot] == codes[i] { correct[entry.offset] += 1 }
+        let ascending = sortedKs.map(\.element)
+        for i in 0..<count {
+            let predictions = vote(neighbors(i), codes: codes, classes: classes, sortedKs: ascending)
+            for (slot, entry) in sortedKs.enumerated() where predictions[slot] == truth[i] { correct[entry.offset] += 1 }
         }
         var out: [Int: Double] = [:]
-        for (a, k) in ks.enumerated() { out[k] = Double(correct[a]) / Double(n) }
+        for (a, k) in ks.enumerated() { out[k] = Double(correct[a]) / Double(count) }
         return out
     }
 
@@ -49,16 +57,8 @@ public enum KNNAccuracy {
             throw QualityError.invalidArgument("held-out neighbour search: \(error)")
         }
         let neighbors = graph.indices.map(Int.init)
-        var correct = [Int](repeating: 0, count: ks.count)
-        let sortedKs = ks.enumerated().sorted { $0.element < $1.element }
-        for i in 0..<m {
-            let predictions = vote(neighbors[i * kMax ..< (i + 1) * kMax], codes: codes, classes: classes,
-                                   sortedKs: sortedKs.map { $0.element })
-            for (slot, entry) in sortedKs.enumerated() where predictions[slot] == heldOutCodes[i] { correct[entry.offset] += 1 }
-        }
-        var out: [Int: Double] = [:]
-        for (a, k) in ks.enumerated() { out[k] = Double(correct[a]) / Double(m) }
-        return out
+        return accuracies(count: m, neighbors: { neighbors[$0 * kMax ..< ($0 + 1) * kMax] }, codes: codes, classes: classes,
+                          truth: heldOutCodes, ks: ks)
     }
 
     /// Stratified k-fold cross-validated accuracy (the UMAP paper's protocol: 10 folds):
@@ -81,8 +81,9 @@ public enum KNNAccuracy {
         let neighbors = neighborLists(embedding, k: kMax, fold: fold)
         var correct = [[Int]](repeating: [Int](repeating: 0, count: folds), count: ks.count)
         let sortedKs = ks.enumerated().sorted { $0.element < $1.element }
+        let ascending = sortedKs.map(\.element)
         for i in 0..<n {
-            let predictions = vote(neighbors[i], codes: codes, classes: classes, sortedKs: sortedKs.map { $0.element })
+            let predictions = vote(neighbors[i], codes: codes, classes: classes, sortedKs: ascending)
             for (slot, entry) in sortedKs.enumerated() where predictions[slot] == codes[i] {
                 correct[entry.offset][fold[i]] += 1
             }
