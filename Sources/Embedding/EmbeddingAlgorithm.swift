@@ -31,6 +31,11 @@ public struct EmbeddingResult: Sendable {
     public var series: [String: [Double]]
     /// Warnings a user should see (fallbacks taken, parameters adjusted).
     public var warnings: [String]
+    /// Wall and CPU seconds spent inside `fit` on measurements that are not part of the
+    /// algorithm (UMAP's sampled kNN recall); whoever times a fit subtracts them, so the
+    /// fit time compares with reference implementations that do not measure themselves.
+    public var diagnosticWallSeconds = 0.0
+    public var diagnosticCPUSeconds = 0.0
 
     public init(embedding: Matrix, phases: [PhaseTiming] = [], diagnostics: [String: Double] = [:],
                 series: [String: [Double]] = [:], warnings: [String] = []) {

@@ -142,8 +142,9 @@ public struct UMAP: EmbeddingAlgorithm {
         progress?("neighbors", 1)
         var diagnostics: [String: Double] = [:]
         if useExact { diagnostics["knn_recall"] = 1 } else if recallQueries > 0 {
-            diagnostics["knn_recall"] = try NeighborRecall.sampledRecall(data: data, graph: knn, metric: metric,
-                                                                         queries: recallQueries, seed: seed)
+            diagnostics["knn_recall"] = try timer.measure("knn_recall") {
+                try NeighborRecall.sampledRecall(data: data, graph: knn, metric: metric, queries: recallQueries, seed: seed)
+            }
         }
         let (graph, sigma, rho) = try timer.measure("fuzzy_set") { () throws -> (UMAPGraph, [Float], [Float]) in
             var (g, s, r) = UMAPFuzzySet.fuzzySimplicialSet(knn, setOpMixRatio: setOpMixRatio, localConnectivity: localConnectivity)
@@ -190,8 +191,12 @@ public struct UMAP: EmbeddingAlgorithm {
         let matrix = try Matrix(rows: n, cols: nComponents, storage: embedding)
         let model = UMAPModel(parameters: self, data: data, k: k, graph: graph, sigma: sigma, rho: rho,
                               embedding: matrix, a: ca, b: cb, epochs: epochs)
-        let result = EmbeddingResult(embedding: matrix, phases: timer.phases, diagnostics: diagnostics,
+        var result = EmbeddingResult(embedding: matrix, phases: timer.phases, diagnostics: diagnostics,
                                      series: [:], warnings: warnings)
+        for phase in timer.phases where phase.name == "knn_recall" {
+            result.diagnosticWallSeconds += phase.wallSeconds
+            result.diagnosticCPUSeconds += phase.cpuSeconds
+        }
         return (model, result)
     }
 

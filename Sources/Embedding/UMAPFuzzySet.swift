@@ -28,7 +28,12 @@ public enum UMAPFuzzySet {
         for v in distances { total += Double(v) }
         let meanAll = total / Double(max(distances.count, 1))
         let first = skipFirst ? 1 : 0
-        for i in 0..<n {
+        // Points are independent: fixed chunks in parallel, each writing only its own entries.
+        sigma.withUnsafeMutableBufferPointer { sigmaBuffer in
+        rho.withUnsafeMutableBufferPointer { rhoBuffer in
+        let sigmaOut = sigmaBuffer.baseAddress!, rhoOut = rhoBuffer.baseAddress!
+        Parallel.forEachChunk(count: n, chunkSize: Parallel.chunkSize(for: n, targetChunks: 64, minimum: 256)) { _, range in
+        for i in range {
             let row = distances[i * k ..< (i + 1) * k]
             let nonZero = row.filter { $0 > 0 }.map(Double.init)
             var r = 0.0
@@ -69,8 +74,11 @@ public enum UMAPFuzzySet {
             } else {
                 mid = max(mid, minKDistScale * meanAll)
             }
-            sigma[i] = Float(mid)
-            rho[i] = Float(r)
+            sigmaOut[i] = Float(mid)
+            rhoOut[i] = Float(r)
+        }
+        }
+        }
         }
         return (sigma, rho)
     }
@@ -80,14 +88,22 @@ public enum UMAPFuzzySet {
     static func memberships(indices: [Int32], distances: [Float], n: Int, k: Int, cols: Int,
                             sigma: [Float], rho: [Float], selfIndex: Bool) -> UMAPGraph {
         var lists = [[(Int32, Float)]](repeating: [], count: n)
-        for i in 0..<n {
-            var seen = Set<Int32>()
-            for j in 0..<k {
-                let u = indices[i * k + j]
-                if u < 0 || (selfIndex && Int(u) == i) || !seen.insert(u).inserted { continue }
-                let d = distances[i * k + j] - rho[i]
-                let w: Float = (d <= 0 || sigma[i] == 0) ? 1 : Float(exp(-Double(d) / Double(sigma[i])))
-                lists[i].append((u, w))
+        lists.withUnsafeMutableBufferPointer { lb in
+            let out = lb.baseAddress!
+            Parallel.forEachChunk(count: n, chunkSize: Parallel.chunkSize(for: n, targetChunks: 64, minimum: 256)) { _, range in
+                for i in range {
+                    var list: [(Int32, Float)] = []
+                    list.reserveCapacity(k)
+                    for j in 0..<k {
+                        let u = indices[i * k + j]
+                        // Skip missing entries, the point itself and repeats (rows are short: a linear scan).
+                        if u < 0 || (selfIndex && Int(u) == i) || list.contains(where: { $0.0 == u }) { continue }
+                        let d = distances[i * k + j] - rho[i]
+                        let w: Float = (d <= 0 || sigma[i] == 0) ? 1 : Float(exp(-Double(d) / Double(sigma[i])))
+                        list.append((u, w))
+                    }
+                    out[i] = list
+                }
             }
         }
         return UMAPGraph.fromRows(n, cols: cols, lists)

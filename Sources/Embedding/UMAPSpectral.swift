@@ -24,7 +24,10 @@ enum UMAPSpectral {
         var trivial = degree.map { $0.squareRoot() }
         normalise(&trivial)
         let steps = min(n - 1, max(4 * dim + 40, 100))
-        var basis: [[Double]] = []
+        // Lanczos vectors as rows of one n-column matrix; row 0 is the trivial eigenvector.
+        var basis = [Double](repeating: 0, count: (steps + 1) * n)
+        basis.replaceSubrange(0..<n, with: trivial)
+        var rows = 1
         var alphas: [Double] = [], betas: [Double] = []
         var rng = RandomStream(seed: seed, purpose: "umap.spectral")
         var q = (0..<n).map { _ in rng.nextGaussian() }
@@ -33,8 +36,8 @@ enum UMAPSpectral {
         var previous = [Double](repeating: 0, count: n)
         var beta = 0.0
         let chunk = Parallel.chunkSize(for: n, targetChunks: 64, minimum: 256)
+        var w = [Double](repeating: 0, count: n)
         for _ in 0..<steps {
-            var w = [Double](repeating: 0, count: n)
             // w = D^-1/2 W D^-1/2 q
             w.withUnsafeMutableBufferPointer { wb in
                 let wp = wb.baseAddress!
@@ -51,20 +54,19 @@ enum UMAPSpectral {
             }
             let alpha = dot(q, w)
             for i in 0..<n { w[i] -= alpha * q[i] + beta * previous[i] }
-            basis.append(q)
+            basis.replaceSubrange(rows * n ..< (rows + 1) * n, with: q)
+            rows += 1
             alphas.append(alpha)
-            // Full reorthogonalisation, twice for stability.
-            for _ in 0..<2 {
-                orthogonalise(&w, against: trivial)
-                for b in basis { orthogonalise(&w, against: b) }
-            }
+            // Full reorthogonalisation against the trivial vector and all Lanczos vectors
+            // (classical Gram–Schmidt, twice for stability).
+            for _ in 0..<2 { orthogonalise(&w, againstRows: rows, of: basis) }
             beta = normalise(&w)
-            if beta < 1e-10 || basis.count == steps { break }
+            if beta < 1e-10 || rows - 1 == steps { break }
             betas.append(beta)
-            previous = q
-            q = w
+            swap(&previous, &q)
+            swap(&q, &w)
         }
-        let m = basis.count
+        let m = rows - 1
         guard m > dim else { return nil }
         var t = [Double](repeating: 0, count: m * m)
         for i in 0..<m {
@@ -76,8 +78,8 @@ enum UMAPSpectral {
         for c in 0..<dim {
             for r in 0..<m {
                 let s = eig.vectors[c * m + r]
-                let b = basis[r]
-                for i in 0..<n { out[i * dim + c] += s * b[i] }
+                let b = (r + 1) * n
+                for i in 0..<n { out[i * dim + c] += s * basis[b + i] }
             }
         }
         guard out.allSatisfy({ $0.isFinite }) else { return nil }
@@ -94,6 +96,35 @@ enum UMAPSpectral {
     static func orthogonalise(_ v: inout [Double], against u: [Double]) {
         let c = dot(v, u)
         for i in v.indices { v[i] -= c * u[i] }
+    }
+
+    /// v ← v − Bᵀ(B v) for the first `rows` rows of `basis` (row-major, v.count columns):
+    /// one pass of classical Gram–Schmidt. The products run in fixed column chunks whose
+    /// partial sums are added in chunk order, so the result does not depend on the thread count.
+    static func orthogonalise(_ v: inout [Double], againstRows rows: Int, of basis: [Double]) {
+        let n = v.count
+        let chunk = Parallel.chunkSize(for: n, targetChunks: 32, minimum: 1024)
+        let chunks = Parallel.chunkCount(count: n, chunkSize: chunk)
+        var partial = [Double](repeating: 0, count: chunks * rows)
+        var coefficient = [Double](repeating: 0, count: rows)
+        basis.withUnsafeBufferPointer { bb in
+        v.withUnsafeMutableBufferPointer { vb in
+        partial.withUnsafeMutableBufferPointer { pb in
+        coefficient.withUnsafeMutableBufferPointer { cb in
+            let b = bb.baseAddress!, x = vb.baseAddress!, p = pb.baseAddress!, c = cb.baseAddress!
+            Parallel.forEachChunk(count: n, chunkSize: chunk) { index, range in
+                BLAS.dgemv(m: rows, n: range.count, a: b + range.lowerBound, lda: n, transpose: false,
+                           x: x + range.lowerBound, y: p + index * rows)
+            }
+            for index in 0..<chunks { for r in 0..<rows { c[r] += p[index * rows + r] } }
+            Parallel.forEachChunk(count: n, chunkSize: chunk) { _, range in
+                BLAS.dgemv(m: rows, n: range.count, alpha: -1, a: b + range.lowerBound, lda: n, transpose: true,
+                           x: c, beta: 1, y: x + range.lowerBound)
+            }
+        }
+        }
+        }
+        }
     }
 
     static func dot(_ a: [Double], _ b: [Double]) -> Double {

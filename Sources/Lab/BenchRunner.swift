@@ -96,8 +96,8 @@ public struct BenchRunner {
             let wall0 = Clock.wallSeconds(), cpu0 = Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds()
             let result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: nil)
             if options.injectedSeconds > 0 { BenchRunner.busyWork(seconds: options.injectedSeconds) }
-            fitWall.append(Clock.wallSeconds() - wall0)
-            fitCPU.append(Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds() - cpu0)
+            fitWall.append(Clock.wallSeconds() - wall0 - result.diagnosticWallSeconds)
+            fitCPU.append(Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds() - cpu0 - result.diagnosticCPUSeconds)
             if canReadPeak, let peak = Clock.peakRSSBytes() { peaks.append(Double(peak)) }
             for phase in result.phases {
                 if phaseWall[phase.name] == nil { phaseOrder.append(phase.name) }

@@ -76,7 +76,7 @@ public struct OneOffEmbedding {
         }
         let start = Clock.wallSeconds()
         let result = try model.fit(data.matrix, labels: data.labels, seed: seed, progress: nil)
-        let seconds = Clock.wallSeconds() - start
+        let seconds = Clock.wallSeconds() - start - result.diagnosticWallSeconds
         _ = try ArrayFiles.write(result.embedding, to: out)
         var line = "\(algorithm): \(data.matrix.rows) × \(data.matrix.cols) → \(result.embedding.cols) dimensions in "
             + String(format: "%.2f s", seconds) + ", wrote \(out.path)"

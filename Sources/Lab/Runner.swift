@@ -150,8 +150,8 @@ struct TaskExecution {
             } else {
                 result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: progress)
             }
-            fitWall = Clock.wallSeconds() - start.0
-            fitCPU = Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds() - start.1
+            fitWall = Clock.wallSeconds() - start.0 - result.diagnosticWallSeconds
+            fitCPU = Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds() - start.1 - result.diagnosticCPUSeconds
             timer.append(result.phases)
         }
         if let bad = result.embedding.firstNonFinite() {

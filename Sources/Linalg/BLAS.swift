@@ -66,6 +66,18 @@ public enum BLAS {
                     beta, c, Int32(ldc))
     }
 
+    /// Raw double-precision matrix–vector product on a row-major buffer:
+    /// y ← alpha · op(A) · x + beta · y with A stored m × n (row stride `lda`),
+    /// op(A) = Aᵀ when `transpose` (then x has m entries and y n), else A.
+    @inlinable
+    public static func dgemv(m: Int, n: Int, alpha: Double = 1, a: UnsafePointer<Double>, lda: Int,
+                             transpose: Bool, x: UnsafePointer<Double>, beta: Double = 0,
+                             y: UnsafeMutablePointer<Double>) {
+        ensureConfigured()
+        cblas_dgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
+                    x, 1, beta, y, 1)
+    }
+
     /// Gram matrix AᵀA (d × d, both triangles filled) of an n × d block in single
     /// precision; `syrk` does half the work of a general product.
     public static func gram(_ a: UnsafePointer<Float>, rows n: Int, cols d: Int,
