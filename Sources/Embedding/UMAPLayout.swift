@@ -159,21 +159,25 @@ struct UMAPLayout {
                             mcp[c] = log.count
                         }
                         if logsMoves {
+                            // Logged moves in chunk order, split by target vertex: every vertex gets its
+                            // moves in the same order for any split, so the split may follow the thread
+                            // count. The copy follows the live positions.
                             let lastChunk = Parallel.chunkCount(count: groupStart + groupCount, chunkSize: chunkSize)
-                            for c in firstChunk..<lastChunk {
-                                let log = moveLog(chunk: c)
-                                let verts = log.vertex!, deltas = log.delta!
-                                for m in 0..<mcp[c] {
-                                    let v = Int(verts[m])
-                                    for q in 0..<dim { h[v * dim + q] += deltas[m * dim + q] }
-                                }
-                            }
-                            // Keep the copy equal to the live positions outside the next sub-step.
-                            for c in firstChunk..<lastChunk {
-                                let verts = moveLog(chunk: c).vertex!
-                                for m in 0..<mcp[c] {
-                                    let v = Int(verts[m])
-                                    for q in 0..<dim { cp[v * dim + q] = h[v * dim + q] }
+                            let parts = max(1, Parallel.threadCount)
+                            Parallel.forEachChunk(count: parts, chunkSize: 1) { part, _ in
+                                let lo = UInt32(heads * part / parts), hi = UInt32(heads * (part + 1) / parts)
+                                for c in firstChunk..<lastChunk {
+                                    let log = moveLog(chunk: c)
+                                    let verts = log.vertex!, deltas = log.delta!
+                                    for m in 0..<mcp[c] {
+                                        let v = UInt32(bitPattern: verts[m])
+                                        guard v >= lo && v < hi else { continue }
+                                        let base = Int(v) * dim
+                                        for q in 0..<dim {
+                                            h[base + q] += deltas[m * dim + q]
+                                            cp[base + q] = h[base + q]
+                                        }
+                                    }
                                 }
                             }
                         }
