@@ -61,7 +61,7 @@ struct UMAPLayout {
         (max(64, (heads + 255) / 256), defaultChunksPerGroup)
     }
 
-    /// Raw views shared by the sweeps of one sub-step.
+    /// Raw views shared by the sweeps.
     struct Buffers {
         var edgeStart: UnsafePointer<Int>
         var tail: UnsafePointer<Int32>
@@ -71,13 +71,11 @@ struct UMAPLayout {
         var nextNegative: UnsafeMutablePointer<Float>
         /// Live positions: the heads, and the tails too when `sameSet`.
         var head: UnsafeMutablePointer<Float>
-        /// Positions read for vertices of the current group owned by other chunks (`sameSet`),
+        /// Positions read for vertices a chunk does not own (`sameSet`: equal to the live ones
+        /// except for the running group's vertices, which it holds as at the sub-step's start),
         /// or the fixed tail positions (not `sameSet`).
-        var copy: UnsafePointer<Float>
+        var copy: UnsafeMutablePointer<Float>
         var sameSet: Bool
-        /// Vertices of the current group: `groupStart ..< groupStart + groupCount`.
-        var groupStart: Int
-        var groupCount: Int
         var tailCount: Int
         var dim: Int
         /// `UMAPPowTable` for b.
@@ -88,52 +86,45 @@ struct UMAPLayout {
     func optimise(head: inout [Float], dim: Int, tailEmbedding: [Float]?, tailCount: Int, seed: UInt64,
                   progress: ((Double) -> Void)? = nil) {
         let heads = edgeStart.count - 1
-        let period = epochsPerSample.map { Float($0) }
-        var nextSample = period
-        // A period of 0 means no negative samples (negative_sample_rate 0).
-        let negativePeriod = epochsPerSample.map { Float(negativeSampleRate > 0 ? $0 / negativeSampleRate : 0) }
-        var nextNegative = negativePeriod
         let sameSet = tailEmbedding == nil
         let chosen = partition ?? UMAPLayout.defaultPartition(heads: heads)
         let chunkSize = max(1, chosen.chunkSize), chunksPerGroup = max(1, chosen.chunksPerGroup)
         let chunks = Parallel.chunkCount(count: heads, chunkSize: chunkSize)
         // Heads are independent when they only read a fixed tail set: one group.
         let groupSize = sameSet ? chunkSize * chunksPerGroup : max(heads, 1)
-        var copy = tailEmbedding ?? head
         // Moves of tails owned by other chunks: chunk c logs at most one per edge of its heads,
         // into its slice of one store starting at its first edge.
         let logsMoves = moveOther && sameSet
-        var moveVertex = [Int32](repeating: 0, count: logsMoves ? tail.count : 0)
-        var moveDelta = [Float](repeating: 0, count: logsMoves ? tail.count * dim : 0)
-        var moveCount = [Int](repeating: 0, count: chunks)
+        // Working state, freed on return: the sampling schedule, the read copy, the move logs.
+        let periods = epochsPerSample.map { Float($0) }
+        // A period of 0 means no negative samples (negative_sample_rate 0).
+        let negativePeriods = epochsPerSample.map { Float(negativeSampleRate > 0 ? $0 / negativeSampleRate : 0) }
+        let period = UMAPLayout.allocated(periods), nextSample = UMAPLayout.allocated(periods)
+        let negativePeriod = UMAPLayout.allocated(negativePeriods), nextNegative = UMAPLayout.allocated(negativePeriods)
+        let copy = UMAPLayout.allocated(tailEmbedding ?? head)
+        let moveVertex = UnsafeMutablePointer<Int32>.allocate(capacity: logsMoves ? tail.count : 0)
+        let moveDelta = UnsafeMutablePointer<Float>.allocate(capacity: logsMoves ? tail.count * dim : 0)
+        let moveCount = UMAPLayout.allocated([Int](repeating: 0, count: chunks))
+        defer {
+            for p in [period, nextSample, negativePeriod, nextNegative, copy, moveDelta] { p.deallocate() }
+            moveVertex.deallocate(); moveCount.deallocate()
+        }
+        /// The move log of chunk c (empty, never written, when moves are not logged).
+        func moveLog(chunk c: Int) -> MoveLog {
+            guard logsMoves else { return MoveLog(vertex: nil, delta: nil) }
+            let first = edgeStart[min(c * chunkSize, heads)]
+            return MoveLog(vertex: moveVertex + first, delta: moveDelta + first * dim)
+        }
         let powValues = UMAPPowTable.values(for: b)
         powValues.withUnsafeBufferPointer { powBuffer in
-        let powTable = UMAPPowTable(exponent: b, base: powBuffer.baseAddress!)
         edgeStart.withUnsafeBufferPointer { esb in
         tail.withUnsafeBufferPointer { tb in
-        period.withUnsafeBufferPointer { pb in
-        negativePeriod.withUnsafeBufferPointer { npb in
-        nextSample.withUnsafeMutableBufferPointer { nsb in
-        nextNegative.withUnsafeMutableBufferPointer { nnb in
         head.withUnsafeMutableBufferPointer { hb in
-        copy.withUnsafeMutableBufferPointer { cb in
-        moveVertex.withUnsafeMutableBufferPointer { mvb in
-        moveDelta.withUnsafeMutableBufferPointer { mdb in
-        moveCount.withUnsafeMutableBufferPointer { mcb in
-            let h = hb.baseAddress!, cp = cb.baseAddress!, es = esb.baseAddress!
-            let mvp = mvb.baseAddress, mdp = mdb.baseAddress, mcp = mcb.baseAddress!
-            /// The move log of chunk c (empty, never written, when moves are not logged).
-            func moveLog(chunk c: Int) -> MoveLog {
-                guard logsMoves, let mvp, let mdp else { return MoveLog(vertex: nil, delta: nil) }
-                let first = es[min(c * chunkSize, heads)]
-                return MoveLog(vertex: mvp + first, delta: mdp + first * dim)
-            }
-            func buffers(groupStart: Int, groupCount: Int) -> Buffers {
-                Buffers(edgeStart: esb.baseAddress!, tail: tb.baseAddress!, period: pb.baseAddress!,
-                        negativePeriod: npb.baseAddress!, nextSample: nsb.baseAddress!, nextNegative: nnb.baseAddress!,
-                        head: h, copy: UnsafePointer(cp), sameSet: sameSet, groupStart: groupStart, groupCount: groupCount,
-                        tailCount: tailCount, dim: dim, pow: powTable)
-            }
+            let h = hb.baseAddress!
+            let z = Buffers(edgeStart: esb.baseAddress!, tail: tb.baseAddress!, period: period,
+                            negativePeriod: negativePeriod, nextSample: nextSample, nextNegative: nextNegative,
+                            head: h, copy: copy, sameSet: sameSet, tailCount: tailCount, dim: dim,
+                            pow: UMAPPowTable(exponent: b, base: powBuffer.baseAddress!))
             for epoch in 0..<epochs {
                 let alpha = initialAlpha * (1 - Float(epoch) / Float(epochs))
                 let n = Float(epoch)
@@ -141,13 +132,11 @@ struct UMAPLayout {
                     // One owner for everything: all reads live, all moves immediate.
                     var rng = RandomStream(seed: seed, purpose: "umap.sgd.sequential", index: UInt64(epoch))
                     var log = MoveLog(vertex: nil, delta: nil)  // every vertex is owned: nothing is logged
-                    sweep(0..<heads, epoch: n, alpha: alpha, buffers(groupStart: 0, groupCount: heads),
-                          rng: &rng, moves: &log)
+                    sweep(0..<heads, epoch: n, alpha: alpha, z, rng: &rng, moves: &log)
                 } else {
                     var groupStart = 0
                     while groupStart < heads {
                         let groupCount = min(groupSize, heads - groupStart)
-                        let z = buffers(groupStart: groupStart, groupCount: groupCount)
                         let firstChunk = groupStart / chunkSize
                         Parallel.forEachChunk(count: groupCount, chunkSize: chunkSize) { local, range in
                             let c = firstChunk + local
@@ -156,7 +145,7 @@ struct UMAPLayout {
                             var log = moveLog(chunk: c)
                             sweep(range.lowerBound + groupStart ..< range.upperBound + groupStart, epoch: n, alpha: alpha, z,
                                   rng: &rng, moves: &log)
-                            mcp[c] = log.count
+                            moveCount[c] = log.count
                         }
                         if logsMoves {
                             // Logged moves in chunk order, split by target vertex: every vertex gets its
@@ -169,20 +158,20 @@ struct UMAPLayout {
                                 for c in firstChunk..<lastChunk {
                                     let log = moveLog(chunk: c)
                                     let verts = log.vertex!, deltas = log.delta!
-                                    for m in 0..<mcp[c] {
+                                    for m in 0..<moveCount[c] {
                                         let v = UInt32(bitPattern: verts[m])
                                         guard v >= lo && v < hi else { continue }
                                         let base = Int(v) * dim
                                         for q in 0..<dim {
                                             h[base + q] += deltas[m * dim + q]
-                                            cp[base + q] = h[base + q]
+                                            copy[base + q] = h[base + q]
                                         }
                                     }
                                 }
                             }
                         }
                         if sameSet {
-                            (cp + groupStart * dim).update(from: h + groupStart * dim, count: groupCount * dim)
+                            (copy + groupStart * dim).update(from: h + groupStart * dim, count: groupCount * dim)
                         }
                         groupStart += groupCount
                     }
@@ -193,14 +182,13 @@ struct UMAPLayout {
         }
         }
         }
-        }
-        }
-        }
-        }
-        }
-        }
-        }
-        }
+    }
+
+    /// A new allocation holding `values` (at least one element of capacity); the caller deallocates.
+    private static func allocated<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+        let p = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
+        _ = UnsafeMutableBufferPointer(start: p, count: values.count).initialize(from: values)
+        return p
     }
 
     /// Moves of tails owned by other chunks, applied after the sub-step: `count` entries of
@@ -214,12 +202,11 @@ struct UMAPLayout {
     @inline(__always)
     private static func clip(_ x: Float) -> Float { x > 4 ? 4 : (x < -4 ? -4 : x) }
 
-    /// Where vertex `k` is read by the owner of `own`: its live position when owned or outside
-    /// the current group (or any vertex in sequential mode), the sub-step's copy for the group's
-    /// other vertices, the tail set when heads and tails differ.
+    /// Where a chunk reads a vertex: live when it owns it (every vertex in sequential mode),
+    /// else from the copy (the tail set when heads and tails differ).
     @inline(__always)
     private static func source(owned: Bool, _ z: Buffers) -> UnsafePointer<Float> {
-        owned ? UnsafePointer(z.head) : z.copy
+        UnsafePointer(owned ? z.head : z.copy)
     }
 
     /// Calls `body(j, e)` for each edge `e` of the heads `j` in `range` (in order) that is due at `epoch`.
