@@ -13,6 +13,7 @@ import Neighbors
 /// Parameters: `k` 20, `metric` euclidean.
 public struct NeighborDistanceProfile: EmbeddingAlgorithm {
     public static let name = "neighbor-distances"
+    public static let implementationVersion = 1
     public static let parameterDocs: [ParameterDoc] = [
         ParameterDoc("k", "20", "neighbours per point (the point itself not counted)"),
         ParameterDoc("metric", "euclidean", "distance metric (see Neighbors.Metric)"),

@@ -17,6 +17,7 @@ import Linalg
 /// `power_iterations` 4 and `oversamples` 10 (randomized only).
 public struct PCA: EmbeddingAlgorithm {
     public static let name = "pca"
+    public static let implementationVersion = 1
     public static let parameterDocs: [ParameterDoc] = [
         ParameterDoc("n_components", "2", "number of principal components kept"),
         ParameterDoc("solver", "auto", "auto | covariance | randomized"),

@@ -12,6 +12,7 @@ import Darwin
 /// for a seed, the output is bit-identical for any `Parallel.threadCount`.
 public struct UMAP: EmbeddingAlgorithm {
     public static let name = "umap"
+    public static let implementationVersion = 1
 
     public static let parameterDocs: [ParameterDoc] = [
         ParameterDoc("n_neighbors", "15", "size of the local neighbourhood (kNN graph k, counting the point itself)"),

@@ -99,6 +99,8 @@ public struct BenchTaskResult: Codable, Sendable {
     public var embeddingSHA256: String
     /// Whether every repetition produced identical embedding bytes.
     public var deterministic: Bool
+    /// The worker process that ran the task, as its parent measured it (nil when run in process).
+    public var worker: WorkerFacts? = nil
 }
 
 /// What `mbench bench` measured: the machine, the calibration and every task.

@@ -16,9 +16,16 @@ public struct BenchOptions: Sendable {
     /// Busy work (CPU seconds) added inside every timed fit. Zero except to check
     /// that the regression gate fires (`MBENCH_BENCH_INJECT_SECONDS`).
     public var injectedSeconds: Double
+    /// Where each task runs (default in process; `mbench bench` uses one worker per task).
+    public var isolation: TaskIsolation
+    /// Time limit per task (warm-up and repetitions together) in seconds, on top of the spec's.
+    public var taskTimeout: Double?
 
     public init(warmup: Int = 1, repetitions: Int = 5, calibrationRuns: Int = 5,
-                calibrationIterations: Int = CalibrationKernel.scalarIterations, injectedSeconds: Double = 0) {
+                calibrationIterations: Int = CalibrationKernel.scalarIterations, injectedSeconds: Double = 0,
+                isolation: TaskIsolation = .inProcess, taskTimeout: Double? = nil) {
+        self.isolation = isolation
+        self.taskTimeout = taskTimeout
         self.calibrationIterations = calibrationIterations
         self.warmup = warmup
         self.repetitions = repetitions
@@ -42,7 +49,8 @@ public struct BenchRunner {
         self.log = log
     }
 
-    /// Benchmarks every task of `spec`'s plan; throws on the first failing task.
+    /// Benchmarks every task of `spec`'s plan. In process it throws on the first failing task;
+    /// with workers every task runs and the failures are thrown together at the end.
     public func run(_ spec: ExperimentSpec) throws -> BenchReport {
         guard options.repetitions >= 1 else { throw UsageError(message: "--repetitions must be at least 1") }
         guard options.warmup >= 0 else { throw UsageError(message: "--warmup must be 0 or more") }
@@ -50,8 +58,25 @@ public struct BenchRunner {
         let startedAt = ISO8601DateFormatter().string(from: Date())
         let before = CalibrationKernel.measure(runs: options.calibrationRuns, iterations: options.calibrationIterations)
         var results: [BenchTaskResult] = []
+        var failures: [String] = []
         var loaded: (key: DatasetSelection, seed: UInt64, data: PreparedData, seconds: Double)?
         for (position, task) in plan.tasks.enumerated() {
+            if case .worker(let launcher) = options.isolation {
+                let tag = "[\(spec.name) bench \(position + 1)/\(plan.tasks.count)] \(task.summary)"
+                switch isolated(task, spec: spec, launcher: launcher) {
+                case .benchResult(var result, let facts):
+                    result.worker = facts
+                    log("\(tag): fit median " + String(format: "%.4f s (min %.4f, max %.4f)", result.fit.wallSeconds.median,
+                                                         result.fit.wallSeconds.min, result.fit.wallSeconds.max))
+                    results.append(result)
+                case .failure(let failure):
+                    failures.append("\(task.summary): \(failure.summary)")
+                    log("\(tag): FAILED: \(failure.summary)")
+                case .record:
+                    failures.append("\(task.summary): a bench worker returned a run record")
+                }
+                continue
+            }
             if loaded == nil || loaded?.key != task.dataset || loaded?.seed != task.seed {
                 loaded = nil
                 let start = Clock.wallSeconds()
@@ -65,6 +90,10 @@ public struct BenchRunner {
                          result.fit.wallSeconds.min, result.fit.wallSeconds.max))
             results.append(result)
         }
+        if !failures.isEmpty {
+            throw LabError.taskFailed(task: "\(failures.count) of \(plan.tasks.count) benchmark tasks",
+                                      message: failures.joined(separator: "\n"))
+        }
         let after = CalibrationKernel.measure(runs: options.calibrationRuns, iterations: options.calibrationIterations)
         let calibration = CalibrationKernel.calibration(before: before, after: after)
         for i in results.indices {
@@ -76,6 +105,21 @@ public struct BenchRunner {
                            cpuModel: MachineFacts.cpuModel, threadCount: Parallel.threadCount, startedAt: startedAt,
                            warmup: options.warmup, repetitions: options.repetitions, calibration: calibration,
                            tasks: results, tolerances: nil)
+    }
+
+    /// One task in its own worker process; its ticket and report live in a temporary folder.
+    func isolated(_ task: ExperimentTask, spec: ExperimentSpec, launcher: WorkerLauncher) -> WorkerLauncher.Outcome {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-bench-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ticket = WorkerTicket(mode: .bench, specPath: spec.sourcePath, specHash: spec.sourceHash, taskID: task.id,
+                                  resultsRoot: folder.path, reuseFrom: nil,
+                                  fingerprint: ImplementationFingerprints.current.of(task, spec: spec), reportPath: "",
+                                  threads: Parallel.threadCount,
+                                  bench: BenchTicket(warmup: options.warmup, repetitions: options.repetitions,
+                                                     injectedSeconds: options.injectedSeconds))
+        let limit = TaskTimeLimit.seconds(for: task, in: spec, commandLine: options.taskTimeout)
+        return launcher.launch(ticket, task: task, experiment: spec.name, folder: folder, timeLimit: limit)
     }
 
     /// Warm-up and timed repetitions of one task on prepared data.

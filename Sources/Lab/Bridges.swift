@@ -91,6 +91,9 @@ enum MetricBridge {
     /// Whether a metric name measures held-out points placed by `transform`.
     static func needsHeldOut(_ name: String) -> Bool { (try? QualityMetric(parsing: name))?.needsHeldOut ?? false }
 
+    /// Whether a metric name needs class labels (it is skipped, with no record, on unlabelled data).
+    static func needsLabels(_ name: String) -> Bool { (try? QualityMetric(parsing: name))?.needsLabels ?? false }
+
     /// Held-out metrics of `names` for the transformed points, by the spec's spelling.
     static func evaluateHeldOut(_ names: [String], training: Matrix, trainingLabels: [Int]?, heldOut: Matrix,
                                 heldOutLabels: [Int]?) throws -> [MetricRecord] {

@@ -4,7 +4,9 @@ import Embedding
 /// module that knows all of them; the lists come from the modules themselves.
 public enum Catalog {
     /// Algorithms that specs and `mbench embed` can run.
-    static let algorithms: [any EmbeddingAlgorithm.Type] = [PCA.self, TSNE.self, UMAP.self, NeighborDistanceProfile.self] + ExternalAdapters.types
+    static var algorithms: [any EmbeddingAlgorithm.Type] {
+        [PCA.self, TSNE.self, UMAP.self, NeighborDistanceProfile.self] + ExternalAdapters.types + TestAlgorithms.types
+    }
 
     /// Names of the algorithms.
     public static var algorithmNames: [String] { algorithms.map { $0.name } }

@@ -72,6 +72,8 @@ public struct ComparePair: Codable, Sendable {
     public var rows: [CompareRow]
     /// "no significant difference", or the significant rows' verdicts.
     public var verdict: String
+    /// What differs between the sides besides the compared setting and the seed.
+    public var confounders = CompareConfounders()
 }
 
 /// `mbench compare`: two result sets side by side over seeds, with tests that say
@@ -144,10 +146,18 @@ public struct ResultComparison: Sendable {
             let rows = ResultComparison.rows(ra, rb, alpha: alpha, minimumTimeEffect: minimumTimeEffect)
             let significant = rows.filter(\.significant)
             let description = ResultComparison.configurationText(ra[0].task, ignoring: ignoring)
-            return ComparePair(configuration: pairSingletons && !key.hasPrefix("{") ? key : description,
-                               labelA: labelA, labelB: labelB, rows: rows,
-                               verdict: significant.isEmpty ? "no significant difference"
-                                   : significant.map { "\($0.quantity): \($0.verdict)" }.joined(separator: "; "))
+            let singleton = pairSingletons && !key.hasPrefix("{")
+            let dataNames: Set<String> = ["dataset", "n", "pca"]
+            let comparedData = singleton ? ra[0].task.dataset != rb[0].task.dataset
+                : !ignoring.isDisjoint(with: dataNames.union(ra[0].task.dataset.options.keys))
+            let comparedAlgorithms = singleton ? ra[0].task.algorithm != rb[0].task.algorithm : ignoring.contains("algorithm")
+            var pair = ComparePair(configuration: singleton ? key : description,
+                                   labelA: labelA, labelB: labelB, rows: rows,
+                                   verdict: significant.isEmpty ? "no significant difference"
+                                       : significant.map { "\($0.quantity): \($0.verdict)" }.joined(separator: "; "))
+            pair.confounders = CompareConfounders.between(ra, rb, comparedAlgorithms: comparedAlgorithms,
+                                                          comparedData: comparedData)
+            return pair
         }
     }
 

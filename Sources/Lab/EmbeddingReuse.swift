@@ -42,14 +42,18 @@ enum EmbeddingReuse {
         }
     }
 
-    /// The stored record of task `id`: first in `current` (a record there that lacks
-    /// only some metrics), then in any other experiment under `root`.
-    static func find(_ id: String, current: ResultStore, root: URL) -> Found? {
-        if let record = current.record(for: id) { return Found(record: record, store: current) }
+    /// A stored record of task `id` made by the code of `fingerprint` (same algorithm and data
+    /// fingerprints): first in `current`, then in any other experiment under `root`.
+    static func find(_ id: String, current: ResultStore, root: URL, fingerprint: TaskFingerprint) -> Found? {
+        func madeByCurrentCode(_ record: RunRecord) -> Bool {
+            record.fingerprints?.algorithm == fingerprint.algorithm && record.fingerprints?.data == fingerprint.data
+                && record.staleReuse == nil
+        }
+        if let record = current.record(for: id), madeByCurrentCode(record) { return Found(record: record, store: current) }
         let experiments = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         for name in experiments.sorted() {
             let store = ResultStore(root: root, experiment: name)
-            if let record = store.record(for: id) { return Found(record: record, store: store) }
+            if let record = store.record(for: id), madeByCurrentCode(record) { return Found(record: record, store: store) }
         }
         return nil
     }

@@ -21,6 +21,9 @@ public struct ExperimentSpec: Sendable {
     public var figures: [FigureSpec]
     /// Optional clustering of every embedding (Gaussian-mixture model selection).
     public var clustering: ClusteringSpec?
+    /// Time limit of every task in seconds (`timeout:`; nil = none). An algorithm's own
+    /// `timeout:` and `mbench run --task-timeout` also apply: the smallest limit wins.
+    public var timeoutSeconds: Double?
     /// Path of the spec file.
     public var sourcePath: String
     /// SHA-256 (hex) of the spec file's bytes.
@@ -63,6 +66,8 @@ public struct AlgorithmSpec: Sendable {
     public var label: String
     /// Parameters; each may be swept (a list of values).
     public var parameters: [(name: String, values: [ParameterValue])]
+    /// Time limit of this algorithm's tasks in seconds (nil = the experiment's).
+    public var timeoutSeconds: Double?
 }
 
 /// A figure recipe: which chart, what goes where, and the output file.

@@ -91,6 +91,7 @@ public enum ExternalAdapters {
 /// untimed warm-up fit (phase `jit_warmup`) unless `jit_warmup` is false.
 public struct UMAPLearnReference: ExternalAlgorithm {
     public static let name = "umap-learn"
+    public static let implementationVersion = 1
     public static let adapterScript = "umap_learn.py"
     public static let parameterDocs: [ParameterDoc] = [
         ParameterDoc("n_components", "2", "output dimensions"),
@@ -112,6 +113,7 @@ public struct UMAPLearnReference: ExternalAlgorithm {
 /// openTSNE's `TSNE` (pip install openTSNE).
 public struct OpenTSNEReference: ExternalAlgorithm {
     public static let name = "opentsne"
+    public static let implementationVersion = 1
     public static let adapterScript = "opentsne.py"
     public static let parameterDocs: [ParameterDoc] = [
         ParameterDoc("n_components", "2", "output dimensions"),
@@ -132,6 +134,7 @@ public struct OpenTSNEReference: ExternalAlgorithm {
 /// scikit-learn's `PCA` (pip install scikit-learn).
 public struct SklearnPCAReference: ExternalAlgorithm {
     public static let name = "sklearn-pca"
+    public static let implementationVersion = 1
     public static let adapterScript = "sklearn_pca.py"
     public static let parameterDocs: [ParameterDoc] = [
         ParameterDoc("n_components", "2", "principal components kept"),
@@ -145,6 +148,7 @@ public struct SklearnPCAReference: ExternalAlgorithm {
 /// scikit-learn's `TSNE` (pip install scikit-learn).
 public struct SklearnTSNEReference: ExternalAlgorithm {
     public static let name = "sklearn-tsne"
+    public static let implementationVersion = 1
     public static let adapterScript = "sklearn_tsne.py"
     public static let parameterDocs: [ParameterDoc] = [
         ParameterDoc("n_components", "2", "output dimensions"),
@@ -167,6 +171,7 @@ public struct SklearnTSNEReference: ExternalAlgorithm {
 ///     params: {command: "python3 my_method.py {input} {output} --seed {seed}", n_components: 2}
 public struct ExternalCommand: EmbeddingAlgorithm {
     public static let name = "external"
+    public static let implementationVersion = 1
     public static let parameterDocs: [ParameterDoc] = [
         ParameterDoc("command", "(required)", "shell command template with {input} {output} {seed} {n_components} {threads} {n} {d} {labels} {workdir}"),
         ParameterDoc("n_components", "2", "columns the output must have"),

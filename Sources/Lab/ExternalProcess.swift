@@ -114,7 +114,13 @@ public struct ExternalProcess: Sendable {
         phases.append(PhaseTiming(name: "startup", wallSeconds: max(0, outcome.wallSeconds - reportedWall),
                                   cpuSeconds: max(0, outcome.cpuSeconds - reportedCPU)))
         phases += report.phases
-        var diagnostics = ["process_wall_seconds": outcome.wallSeconds, "process_cpu_seconds": outcome.cpuSeconds]
+        var diagnostics = ["process_wall_seconds": outcome.wallSeconds, "process_cpu_seconds": outcome.cpuSeconds,
+                           "process_wait4_peak_rss_bytes": Double(outcome.peakRSSBytes)]
+        // The reference's own peak: what the adapter read of its own address space (VmHWM) when it
+        // reports it, else wait4's, which the kernel floors at this process's high-water mark at
+        // spawn (see `ChildProcess`).
+        diagnostics[referencePeakRSSDiagnostic] = report.diagnostics["reference_own_peak_rss_bytes"]
+            ?? Double(outcome.peakRSSBytes)
         if let fit = report.phases.first(where: { $0.name == "fit" }) {
             diagnostics["reference_fit_seconds"] = fit.wallSeconds
             diagnostics["reference_fit_cpu_seconds"] = fit.cpuSeconds
@@ -123,57 +129,42 @@ public struct ExternalProcess: Sendable {
         return EmbeddingResult(embedding: embedding, phases: phases, diagnostics: diagnostics, warnings: report.warnings)
     }
 
-    /// Runs a process with outputs captured in files; returns status, outputs, wall and child CPU seconds.
+    /// Runs a process with outputs captured in files, in its own process group; a time limit kills
+    /// the group. Returns status, outputs, and the process's own wall, CPU and peak RSS (from `wait4`).
     static func run(_ arguments: [String], shell: Bool, workdir: URL,
-                    timeoutSeconds: Double) throws -> (status: Int32, stdout: String, stderr: String, wallSeconds: Double, cpuSeconds: Double) {
-        let process = Process()
-        if shell {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", arguments.joined(separator: " ")]
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = arguments
-        }
+                    timeoutSeconds: Double) throws -> (status: Int32, stdout: String, stderr: String, wallSeconds: Double,
+                                                       cpuSeconds: Double, peakRSSBytes: Int) {
+        let executable = shell ? "/bin/sh" : "/usr/bin/env"
+        let argv = shell ? ["-c", arguments.joined(separator: " ")] : arguments
         var environment = ProcessInfo.processInfo.environment
         let threads = String(Parallel.threadCount)
         for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"] {
             environment[name] = threads
         }
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let outURL = workdir.appendingPathComponent("stdout.txt"), errURL = workdir.appendingPathComponent("stderr.txt")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        guard let out = FileHandle(forWritingAtPath: outURL.path), let err = FileHandle(forWritingAtPath: errURL.path) else {
-            throw ExternalToolError.invalid("cannot create output files in \(workdir.path)")
+        let outcome: ChildOutcome
+        do {
+            outcome = try ChildProcess.run(executable: executable, arguments: argv, environment: environment,
+                                           stdout: outURL, stderr: errURL, timeoutSeconds: timeoutSeconds)
+        } catch {
+            throw ExternalToolError.programMissing(program: executable, hint: "\(error)")
         }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let cpu0 = childCPUSeconds(), wall0 = Clock.wallSeconds()
-        do { try process.run() } catch {
-            throw ExternalToolError.programMissing(program: process.executableURL?.path ?? "", hint: error.localizedDescription)
-        }
-        let deadline = wall0 + timeoutSeconds
-        while process.isRunning {
-            if Clock.wallSeconds() > deadline {
-                process.terminate()
-                process.waitUntilExit()
-                throw ExternalToolError.timedOut(command: arguments.joined(separator: " "), seconds: timeoutSeconds)
-            }
-            usleep(2_000)
-        }
-        process.waitUntilExit()
-        let wall = Clock.wallSeconds() - wall0
-        let cpu = childCPUSeconds() - cpu0
-        try? out.close()
-        try? err.close()
         let stdout = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, stdout, stderr, wall, cpu)
+        let status: Int32
+        switch outcome.ending {
+        case .exited(let code): status = code
+        case .signaled(let signal):
+            throw ExternalToolError.failed(command: arguments.joined(separator: " "), status: 128 + signal,
+                                           stderr: "\(outcome.ending)\n" + String(stderr.suffix(2000)))
+        case .timedOut:
+            throw ExternalToolError.timedOut(command: arguments.joined(separator: " "), seconds: timeoutSeconds)
+        }
+        return (status, stdout, stderr, outcome.wallSeconds, outcome.cpuSeconds, outcome.peakRSSBytes)
     }
 
-    /// User + system CPU seconds of all waited-for child processes.
+    /// User + system CPU seconds of all waited-for child processes (a reference the fit started is
+    /// part of the fit's CPU time).
     static func childCPUSeconds() -> Double {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
@@ -186,6 +177,9 @@ public struct ExternalProcess: Sendable {
         "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
+
+/// Name of the diagnostic holding the reference process's own peak RSS in bytes (from `wait4`).
+public let referencePeakRSSDiagnostic = "reference_peak_rss_bytes"
 
 /// What an adapter printed on standard output (its last JSON object line wins).
 struct AdapterReport {

@@ -15,6 +15,14 @@ enum FigureDrawing {
                 log("figure \(figure.file): no results to draw (yet)")
                 continue
             }
+            var figure = figure
+            let stale = chosen.filter { $0.staleReuse != nil }
+            if !stale.isEmpty {
+                // Results reused with --reuse-stale are marked on the figure itself, not only in a log.
+                let title = figure.settings["title"]?.words.first ?? spec.name
+                figure.settings["title"] = .text(title + " [\(stale.count) of \(chosen.count) results made by older code]")
+                log("figure \(figure.file): \(stale.count) results were made by older code (--reuse-stale)")
+            }
             let recipe = FigureRecipe(spec: spec, figure: figure, store: store)
             let rendered: RenderedFigure
             switch figure.kind {

@@ -43,6 +43,36 @@ struct FigureRecipe {
         }
     }
 
+    /// The key of a task that has no record (a timed-out task), where the task alone says it.
+    static func key(_ dimension: String, of task: ExperimentTask) -> String {
+        switch dimension {
+        case "dataset": return task.datasetLabel
+        case "algorithm": return task.algorithmLabel
+        case "seed": return String(task.seed)
+        case "n": return task.dataset.n.map(String.init) ?? ""
+        default:
+            if let value = task.parameters[dimension] { return value.description }
+            if let value = task.dataset.options[dimension] { return ParameterValue.number(value).description }
+            return ""
+        }
+    }
+
+    /// Tasks of the plan that ran out of their time limit under the current code, with that
+    /// limit, kept by the figure's `where` conditions.
+    func timedOutTasks() -> [(task: ExperimentTask, limit: Double)] {
+        let planned = Set(Plan(spec: spec).tasks.map(\.id))
+        let conditions = (figure.settings["where"]?.words ?? []).compactMap { condition -> (String, String)? in
+            let parts = condition.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+        return store.allFailures().compactMap { failure in
+            guard failure.kind == .timedOut, planned.contains(failure.task.id), store.record(for: failure.task.id) == nil,
+                  let limit = failure.worker.timeLimitSeconds,
+                  conditions.allSatisfy({ FigureRecipe.key($0.0, of: failure.task) == $0.1 }) else { return nil }
+            return (failure.task, limit)
+        }
+    }
+
     /// A caption for a dimension value ("MNIST", "n_neighbors = 15").
     static func caption(_ dimension: String, _ value: String) -> String {
         switch dimension {
@@ -73,7 +103,13 @@ struct FigureRecipe {
         switch name {
         case "fit_seconds": return record.fitWallSeconds
         case "cpu_seconds": return record.fitCPUSeconds
-        case "peak_rss_mib": return record.peakRSSBytes.map { Double($0) / 1_048_576 }
+        case "peak_rss_mib":
+            // The process that ran the algorithm: the reference's own for reference implementations.
+            return (record.referencePeakRSSBytes ?? record.peakRSSBytes).map { Double($0) / 1_048_576 }
+        case "working_memory_mib":
+            if let reference = record.referencePeakRSSBytes { return Double(reference) / 1_048_576 }
+            return record.workingMemoryBytes.map { Double($0) / 1_048_576 }
+        case "input_mib": return record.inputBytes.map { Double($0) / 1_048_576 }
         default:
             if name.hasPrefix("phase:") {
                 let phase = String(name.dropFirst(6))
@@ -89,6 +125,8 @@ struct FigureRecipe {
         case "fit_seconds": return "wall time (s)"
         case "cpu_seconds": return "CPU time (s)"
         case "peak_rss_mib": return "peak memory (MiB)"
+        case "working_memory_mib": return "working memory (MiB)"
+        case "input_mib": return "input size (MiB)"
         case "n": return "number of points n"
         case "k": return "number of neighbours k"
         default:

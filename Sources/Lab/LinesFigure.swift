@@ -11,6 +11,7 @@ extension FigureRecipe {
         let seriesDimension = text("series", "algorithm")
         let logX = flag("log_x", false), logY = flag("log_y", false), fitExponent = flag("fit_exponent", false)
         var panels: [Axes] = []
+        let timedOut = timedOutTasks()
         for quantity in quantities {
             var axes = Axes(title: "",
                             xLabel: text("x_label", FigureRecipe.label(for: xDimension)),
@@ -40,6 +41,18 @@ extension FigureRecipe {
                 }
                 axes.add(.line(LineSeries(x: xs, y: means, lower: xs.map { byX[$0]!.min()! },
                                           upper: xs.map { byX[$0]!.max()! }, label: label, marker: .circle)))
+            }
+            // Runs that hit their time limit: an open marker at the limit, never a silent gap.
+            if ["fit_seconds", "cpu_seconds"].contains(quantity) && xDimension != "k" {
+                for level in FigureRecipe.levels(of: timedOut, key: { FigureRecipe.key(seriesDimension, of: $0.task) }) {
+                    let members = timedOut.filter { FigureRecipe.key(seriesDimension, of: $0.task) == level }
+                    let points = members.compactMap { m in Double(FigureRecipe.key(xDimension, of: m.task)).map { ($0, m.limit) } }
+                        .sorted { $0.0 < $1.0 }
+                    guard let limit = points.map(\.1).max() else { continue }
+                    axes.add(.line(LineSeries(x: points.map(\.0), y: points.map(\.1),
+                                              label: "\(level): did not finish in \(ChildProcess.formatSeconds(limit)) s",
+                                              color: .muted, lineWidth: 0, marker: .openCircle, markerSize: 6)))
+                }
             }
             panels.append(axes)
         }

@@ -34,8 +34,13 @@ public struct Provenance: Codable, Sendable {
 
 /// Facts about this machine and checkout, read once.
 public enum MachineFacts {
+    /// Environment variable through which `mbench run` hands its commit to its workers (so each
+    /// worker does not start git twice).
+    static let gitCommitVariable = "MBENCH_GIT_COMMIT"
+
     /// `git rev-parse HEAD` of the current directory's checkout (with "-dirty" if modified), or "unknown".
     public static let gitCommit: String = {
+        if let inherited = ProcessInfo.processInfo.environment[gitCommitVariable], !inherited.isEmpty { return inherited }
         guard let head = run("/usr/bin/env", ["git", "rev-parse", "HEAD"]), !head.isEmpty else { return "unknown" }
         let status = run("/usr/bin/env", ["git", "status", "--porcelain", "--untracked-files=no"]) ?? ""
         return status.isEmpty ? head : head + "-dirty"
@@ -76,6 +81,16 @@ public enum MachineFacts {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Current resident set size of this process in bytes (VmRSS), or nil where unknown.
+    public static func currentRSSBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
+        }
+        return nil
     }
 
     /// Resets the kernel's peak-RSS counter (VmHWM) so the next reading is the peak of what follows.

@@ -44,7 +44,7 @@ public struct ResultStore: Sendable {
     /// All complete records in the store, sorted by task id.
     public func allRecords() -> [RunRecord] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: resultsDirectory.path)) ?? []
-        return names.filter { $0.hasSuffix(".json") }.sorted()
+        return names.filter { $0.hasSuffix(".json") && !$0.hasSuffix(".failure.json") && !$0.hasPrefix(".") }.sorted()
             .compactMap { record(for: String($0.dropLast(5))) }
     }
 

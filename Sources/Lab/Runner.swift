@@ -2,6 +2,17 @@ import Embedding
 import Foundation
 import Linalg
 
+/// Where `Runner` runs each task.
+public enum TaskIsolation: Sendable {
+    /// Each task in its own worker process (`mbench _worker`) started from this executable:
+    /// the default of `mbench run`, and the only way records get honest per-task memory, time
+    /// limits and crash containment.
+    case worker(WorkerLauncher)
+    /// Every task inside the calling process, one after another (tests; `mbench run --in-process`).
+    /// Time limits are not enforced and peak memory includes earlier tasks.
+    case inProcess
+}
+
 /// How `Runner` runs an experiment.
 public struct RunOptions: Sendable {
     /// Folder holding one sub-folder per experiment (default `Figures`).
@@ -12,13 +23,31 @@ public struct RunOptions: Sendable {
     public var shard: (index: Int, count: Int)?
     /// Draw the spec's figures after the tasks.
     public var drawFigures: Bool
+    /// Where tasks run (default in process; `mbench run` uses workers).
+    public var isolation: TaskIsolation
+    /// Tasks run at the same time (workers only; threads are divided between them). Default 1.
+    public var jobs: Int
+    /// A time limit for every task in seconds (`--task-timeout`), on top of the spec's.
+    public var taskTimeout: Double?
+    /// Reuse results made by other code (a different implementation fingerprint) instead of
+    /// recomputing them; such records and their figures are marked as made by older code.
+    public var reuseStale: Bool
+    /// The implementation fingerprints to run under (tests replace entries).
+    public var fingerprints: ImplementationFingerprints
 
     public init(resultsRoot: URL = URL(fileURLWithPath: "Figures"), force: Bool = false,
-                shard: (index: Int, count: Int)? = nil, drawFigures: Bool = true) {
+                shard: (index: Int, count: Int)? = nil, drawFigures: Bool = true, isolation: TaskIsolation = .inProcess,
+                jobs: Int = 1, taskTimeout: Double? = nil, reuseStale: Bool = false,
+                fingerprints: ImplementationFingerprints = .current) {
         self.resultsRoot = resultsRoot
         self.force = force
         self.shard = shard
         self.drawFigures = drawFigures
+        self.isolation = isolation
+        self.jobs = jobs
+        self.taskTimeout = taskTimeout
+        self.reuseStale = reuseStale
+        self.fingerprints = fingerprints
     }
 }
 
@@ -29,16 +58,19 @@ public struct RunSummary: Sendable {
     public var computed: Int
     /// Tasks whose stored results were reused.
     public var reused: Int
-    /// Tasks that failed, with their messages.
+    /// Tasks that failed in this run (errors, crashes, time limits), with their messages.
     public var failures: [(task: String, message: String)]
+    /// Tasks not run because they timed out before under the same code and limit.
+    public var knownTimeouts: Int = 0
     /// Figure files written.
     public var figures: [URL]
 }
 
-/// Runs the tasks of an experiment that have no stored result yet, then draws its figures.
+/// Runs the tasks of an experiment that have no current stored result yet, then draws its figures.
 ///
-/// It wires modules together and computes nothing itself: data from `Datasets`,
-/// embeddings from `Embedding`, measurements from `Quality`, storage in `ResultStore`.
+/// It wires modules together and computes nothing itself: which tasks to run comes from
+/// `TaskDecision`, each task runs in a worker process (`WorkerLauncher`) or in process
+/// (`TaskExecution`), and the parent alone writes records, failures, the summary and figures.
 public struct Runner {
     public let options: RunOptions
     /// Receives one line per event (task started / finished / reused / failed).
@@ -54,47 +86,63 @@ public struct Runner {
         let plan = Plan(spec: spec)
         let store = ResultStore(root: options.resultsRoot, experiment: spec.name)
         try store.prepare()
+        let lock = try StoreLock(store) { holder in
+            log("[\(spec.name)] waiting: \(store.experimentDirectory.path) is in use by \(holder)")
+        }
+        defer { withExtendedLifetime(lock) {} }
         store.removeLeftovers()
         let tasks = options.shard.map { plan.shard($0.index, of: $0.count) } ?? plan.tasks
         var summary = RunSummary(experiment: spec.name, computed: 0, reused: 0, failures: [], figures: [])
-        var loaded: (key: DatasetSelection, seed: UInt64, data: PreparedData)?
+        var pending: [PendingTask] = []
         for (position, task) in tasks.enumerated() {
             let tag = "[\(spec.name) \(position + 1)/\(tasks.count)] \(task.summary)"
-            if !options.force, let existing = store.record(for: task.id),
-               Set(spec.metrics).isSubset(of: Set(existing.metrics.map(\.name))),
-               spec.clustering == nil || existing.clusteringFile != nil {
+            let fingerprint = options.fingerprints.of(task, spec: spec)
+            let limit = TaskTimeLimit.seconds(for: task, in: spec, commandLine: options.taskTimeout)
+            switch TaskDecision.make(task, spec: spec, store: store, fingerprint: fingerprint, timeLimit: limit,
+                                     options: options) {
+            case .reuse(let note):
                 summary.reused += 1
-                log("\(tag): done before, reused")
-                continue
+                log("\(tag): \(note)")
+            case .knownTimeout(let failure):
+                summary.knownTimeouts += 1
+                log("\(tag): \(failure.ending) before, under the same code; not retried (--force or a longer limit retries it)")
+            case .compute(let earlier, let staleReuse, let recordedFingerprint):
+                if earlier == nil { store.removeRecord(task.id) }
+                pending.append(PendingTask(task: task, tag: tag, earlier: earlier, staleReuse: staleReuse,
+                                           fingerprint: recordedFingerprint, timeLimit: limit))
             }
-            do {
-                MachineFacts.resetPeakRSS()
-                var timer = PhaseTimer()
-                let data: PreparedData
-                if let cached = loaded, cached.key == task.dataset, cached.seed == task.seed {
-                    data = cached.data
-                } else {
-                    loaded = nil  // free the previous data set before loading the next
-                    data = try timer.measure("load_data") { try DataPreparation.prepare(task.dataset, seed: task.seed) }
-                    loaded = (task.dataset, task.seed, data)
+        }
+        let outcomes = TaskScheduler(options: options, spec: spec, store: store, log: log).execute(pending)
+        for (item, outcome) in zip(pending, outcomes) {
+            switch outcome {
+            case .success(var record):
+                record.staleReuse = item.staleReuse
+                do {
+                    try store.write(record)
+                    store.removeFailure(item.task.id)
+                    summary.computed += 1
+                    let metrics = record.metrics.map { "\($0.name)=\(String(format: "%.4f", $0.value))" }.joined(separator: " ")
+                    let memory = record.peakRSSBytes.map { String(format: ", peak %.0f MiB", Double($0) / 1_048_576) } ?? ""
+                    log("\(item.tag): \(String(format: "%.2f", record.fitWallSeconds)) s\(memory) \(metrics)")
+                    for warning in record.warnings { log("  warning: \(warning)") }
+                } catch {
+                    summary.failures.append((item.task.summary, "\(error)"))
+                    log("\(item.tag): FAILED: \(error)")
                 }
-                let earlier = options.force ? nil : EmbeddingReuse.find(task.id, current: store, root: options.resultsRoot)
-                if let earlier { log("\(tag): reusing the embedding stored by experiment '\(earlier.record.experiment)'") }
-                let record = try TaskExecution(task: task, spec: spec, store: store, data: data, timer: timer,
-                                               progress: TerminalProgress.handler(prefix: tag), earlier: earlier).run()
-                TerminalProgress.clearLine()
-                summary.computed += 1
-                let metrics = record.metrics.map { "\($0.name)=\(String(format: "%.4f", $0.value))" }.joined(separator: " ")
-                log("\(tag): \(String(format: "%.2f", record.fitWallSeconds)) s \(metrics)")
-                for warning in record.warnings { log("  warning: \(warning)") }
-            } catch {
-                TerminalProgress.clearLine()
-                summary.failures.append((task.summary, "\(error)"))
-                log("\(tag): FAILED: \(error)")
+            case .failure(let failure):
+                try? store.write(failure)
+                summary.failures.append((item.task.summary, failure.summary))
+                log("\(item.tag): FAILED: \(failure.summary)")
+            case .error(let message):
+                summary.failures.append((item.task.summary, message))
+                log("\(item.tag): FAILED: \(message)")
             }
         }
         let records = store.allRecords()
-        try Summary.write(spec: spec, records: records, to: store.experimentDirectory.appendingPathComponent("summary.md"))
+        let planned = Set(plan.tasks.map(\.id)), recorded = Set(records.map(\.task.id))
+        let failures = store.allFailures().filter { planned.contains($0.task.id) && !recorded.contains($0.task.id) }
+        try Summary.write(spec: spec, records: records, failures: failures,
+                          to: store.experimentDirectory.appendingPathComponent("summary.md"))
         if options.drawFigures && options.shard == nil {
             summary.figures = try FigureDrawing.draw(spec: spec, records: records, store: store, log: log)
         }
@@ -114,144 +162,65 @@ extension Runner {
     }
 }
 
-/// Runs one task: fit, measure, store.
-struct TaskExecution {
+/// A task the runner decided to compute.
+struct PendingTask {
     let task: ExperimentTask
-    let spec: ExperimentSpec
-    let store: ResultStore
-    let data: PreparedData
-    var timer: PhaseTimer
-    var progress: ProgressHandler?
-    /// A stored result of the same task (same content hash) whose embedding is reused instead of fitting.
-    var earlier: EmbeddingReuse.Found?
+    /// Log prefix.
+    let tag: String
+    /// A stored result whose embedding is reused (only metrics or clustering are computed).
+    let earlier: EmbeddingReuse.Found?
+    /// Why the reused embedding is stale, when it is reused anyway (`--reuse-stale`).
+    let staleReuse: String?
+    /// The fingerprints the new record carries.
+    let fingerprint: TaskFingerprint
+    let timeLimit: Double?
+}
 
-    func run() throws -> RunRecord {
-        var timer = self.timer
-        let result: EmbeddingResult
-        var transformed: Matrix?
-        let fitWall: Double, fitCPU: Double
-        if let earlier {
-            // The embedding is a pure function of the task: reuse it with its original timings.
-            result = try earlier.result()
-            transformed = try earlier.transformed()
-            fitWall = earlier.record.fitWallSeconds
-            fitCPU = earlier.record.fitCPUSeconds
-            timer.append(earlier.record.phases.filter { !["load_data", "metrics", "clustering"].contains($0.name) })
-        } else {
-            let algorithm = try Catalog.makeAlgorithm(task.algorithm, parameters: task.parameters)
-            // CPU time includes child processes (external reference implementations).
-            let start = (Clock.wallSeconds(), Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds())
-            if let heldOut = data.heldOut {
-                guard let transforming = algorithm as? any TransformingAlgorithm else {
-                    throw LabError.invalid("algorithm '\(task.algorithm)' cannot place held-out points with transform")
+/// What to do with one task of a run.
+enum TaskDecision {
+    /// A current result is stored: nothing to do.
+    case reuse(note: String)
+    /// It timed out before under the same code and a limit at least as long: not retried.
+    case knownTimeout(TaskFailure)
+    /// Compute it (reusing `earlier`'s embedding when given).
+    case compute(earlier: EmbeddingReuse.Found?, staleReuse: String?, fingerprint: TaskFingerprint)
+
+    static func make(_ task: ExperimentTask, spec: ExperimentSpec, store: ResultStore, fingerprint: TaskFingerprint,
+                     timeLimit: Double?, options: RunOptions) -> TaskDecision {
+        if options.force { return .compute(earlier: nil, staleReuse: nil, fingerprint: fingerprint) }
+        if let record = store.record(for: task.id) {
+            switch RecordFreshness.of(record, current: fingerprint, spec: spec) {
+            case .fresh:
+                return .reuse(note: "done before, reused")
+            case .incomplete(let missing):
+                _ = missing  // computed by TaskExecution, which evaluates every metric of the spec
+                return .compute(earlier: EmbeddingReuse.Found(record: record, store: store), staleReuse: record.staleReuse,
+                                fingerprint: fingerprint)
+            case .stale(let reason) where options.reuseStale:
+                // Judge the rest against the code that made it, and keep saying it is stale.
+                var old = fingerprint
+                old.algorithm = record.fingerprints?.algorithm ?? "unknown"
+                old.data = record.fingerprints?.data ?? "unknown"
+                if case .fresh = RecordFreshness.of(record, current: old, spec: spec), record.fingerprints != nil {
+                    if record.staleReuse == nil {
+                        var marked = record
+                        marked.staleReuse = reason
+                        try? store.write(marked)
+                    }
+                    return .reuse(note: "made by other code (\(reason)); reused because of --reuse-stale")
                 }
-                (result, transformed) = try transforming.fitTransform(data.matrix, labels: data.labels, newData: heldOut,
-                                                                      seed: task.seed, progress: progress)
-            } else {
-                result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: progress)
-            }
-            fitWall = Clock.wallSeconds() - start.0 - result.diagnosticWallSeconds
-            fitCPU = Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds() - start.1 - result.diagnosticCPUSeconds
-            timer.append(result.phases)
-        }
-        if let bad = result.embedding.firstNonFinite() {
-            throw LabError.taskFailed(task: task.summary,
-                                      message: "embedding has a non-finite value at row \(bad.row); not stored")
-        }
-        if let bad = transformed?.firstNonFinite() {
-            throw LabError.taskFailed(task: task.summary,
-                                      message: "transformed held-out point \(bad.row) is not finite; not stored")
-        }
-        var metrics = try timer.measure("metrics") {
-            var records = try MetricBridge.evaluate(spec.metrics, data: data.matrix, embedding: result.embedding,
-                                                    labels: data.labels, seed: task.seed)
-            if let transformed {
-                records += try MetricBridge.evaluateHeldOut(spec.metrics, training: result.embedding, trainingLabels: data.labels,
-                                                            heldOut: transformed, heldOutLabels: data.heldOutLabels)
-            }
-            return records
-        }
-        var clusteringFiles: (report: String, clusters: String)?
-        if let clustering = spec.clustering {
-            let outcome = try timer.measure("clustering") {
-                try ClusteringStep.run(clustering, embedding: result.embedding, labels: data.labels, seed: task.seed,
-                                       store: store, taskID: task.id)
-            }
-            metrics += outcome.metrics
-            clusteringFiles = (outcome.report, outcome.clusters)
-        }
-        let peak = earlier?.record.peakRSSBytes ?? Clock.peakRSSBytes()
-        // Arrays beside the record, named "<task id>.<name>.npy"; each write returns the file's SHA-256.
-        func write(_ matrix: Matrix, _ name: String?) throws -> (file: String, hash: String) {
-            let file = name.map { "\(task.id).\($0).npy" } ?? "\(task.id).npy"
-            return (file, try ArrayFiles.write(matrix, to: store.url(file)))
-        }
-        func write(labels: [Int], _ name: String) throws -> String {
-            let file = "\(task.id).\(name).npy"
-            _ = try ArrayFiles.write(labels: labels, to: store.url(file))
-            return file
-        }
-        let (embeddingFile, embeddingHash) = try write(result.embedding, nil)
-        let labelsFile = try data.labels.map { try write(labels: $0, "labels") }
-        let coordinateFile = try data.coordinate.map {
-            try write(try Matrix(rows: $0.count, cols: 1, storage: $0), "coordinate").file
-        }
-        let colorsFile = try data.colors.map { try write($0, "colors").file }
-        let transformedFiles = try transformed.map { try write($0, "transformed") }
-        let transformedLabelsFile = transformed == nil ? nil
-            : try data.heldOutLabels.map { try write(labels: $0, "transformed.labels") }
-        var seriesFiles: [String: String] = [:]
-        for (name, values) in result.series.sorted(by: { $0.key < $1.key }) {
-            seriesFiles[name] = try write(try Matrix(rows: values.count, cols: 1, storage: values.map { Float($0) }), name).file
-        }
-        let record = RunRecord(
-            experiment: spec.name, task: task,
-            provenance: .current(specHash: spec.sourceHash, dataChecksum: data.checksum),
-            dataRows: data.matrix.rows, dataCols: data.matrix.cols, phases: timer.phases,
-            fitWallSeconds: fitWall, fitCPUSeconds: fitCPU, peakRSSBytes: peak,
-            diagnostics: result.diagnostics, metrics: metrics, warnings: data.warnings + result.warnings,
-            embeddingFile: embeddingFile, embeddingSHA256: embeddingHash, labelsFile: labelsFile,
-            coordinateFile: coordinateFile, seriesFiles: seriesFiles,
-            clusteringFile: clusteringFiles?.report, clustersFile: clusteringFiles?.clusters,
-            colorsFile: colorsFile, transformedFile: transformedFiles?.file,
-            transformedSHA256: transformedFiles?.hash, transformedLabelsFile: transformedLabelsFile)
-        try store.write(record)
-        return record
-    }
-}
-
-/// Data ready for an algorithm: loaded, subsampled, scaled and optionally PCA-reduced.
-struct PreparedData {
-    var matrix: Matrix
-    var labels: [Int]?
-    var coordinate: [Float]?
-    /// Per-point RGB in [0, 1] (n × 3), for data sets with a natural colour (the colour cube).
-    var colors: Matrix? = nil
-    var checksum: String
-    var warnings: [String]
-    /// The held-out split a task places with `transform` (same preprocessing), and its labels.
-    var heldOut: Matrix? = nil
-    var heldOutLabels: [Int]? = nil
-}
-
-/// Loads a data selection and applies its preprocessing.
-enum DataPreparation {
-    static func prepare(_ selection: DatasetSelection, seed: UInt64) throws -> PreparedData {
-        var prepared = try DatasetBridge.load(selection, seed: seed)
-        if let held = try DatasetBridge.loadHeldOut(selection, seed: seed) {
-            prepared.heldOut = held.matrix
-            prepared.heldOutLabels = held.labels
-        }
-        if let m = selection.pca {
-            if m >= prepared.matrix.cols {
-                prepared.warnings.append("pca: \(m) ≥ \(prepared.matrix.cols) features; pre-reduction skipped")
-            } else {
-                // Axes from the fitted split only; held-out points are projected onto them.
-                let model = try PCA(nComponents: m).fitModel(prepared.matrix, seed: seed)
-                prepared.matrix = try model.transform(prepared.matrix)
-                if let held = prepared.heldOut { prepared.heldOut = try model.transform(held) }
+                return .compute(earlier: EmbeddingReuse.Found(record: record, store: store), staleReuse: reason,
+                                fingerprint: old)
+            case .stale:
+                break
             }
         }
-        return prepared
+        if let failure = store.failure(for: task.id), failure.kind == .timedOut,
+           failure.fingerprints.algorithm == fingerprint.algorithm, failure.fingerprints.data == fingerprint.data,
+           let before = failure.worker.timeLimitSeconds, let timeLimit, timeLimit <= before {
+            return .knownTimeout(failure)
+        }
+        let earlier = EmbeddingReuse.find(task.id, current: store, root: options.resultsRoot, fingerprint: fingerprint)
+        return .compute(earlier: earlier, staleReuse: nil, fingerprint: fingerprint)
     }
 }

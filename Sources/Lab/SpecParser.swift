@@ -10,10 +10,10 @@ import Yams
 /// key or value, and saying what is allowed.
 public enum SpecParser {
     static let topKeys = ["name", "description", "seed", "seeds", "datasets", "algorithms", "metrics", "figures",
-                          "clustering"]
+                          "clustering", "timeout"]
     static let datasetKeys = ["name", "label", "n", "split", "subsample", "scaling", "path", "labels", "label_column",
                               "options", "pca", "transform"]
-    static let algorithmKeys = ["name", "label", "params"]
+    static let algorithmKeys = ["name", "label", "params", "timeout"]
 
     /// Parses the spec file at `path`.
     public static func parse(path: String) throws -> ExperimentSpec {
@@ -43,7 +43,7 @@ public enum SpecParser {
         let top = SpecNode(node: root, file: file, path: "")
         let fields = try top.mapping(allowed: topKeys)
         var spec = ExperimentSpec(name: defaultName, description: "", seeds: [0], datasets: [], algorithms: [],
-                                  metrics: [], figures: [], clustering: nil, sourcePath: file,
+                                  metrics: [], figures: [], clustering: nil, timeoutSeconds: nil, sourcePath: file,
                                   sourceHash: SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined())
         var sawDatasets = false, sawAlgorithms = false, sawSeed = false
         for (key, keyNode, value) in fields {
@@ -77,6 +77,8 @@ public enum SpecParser {
                 spec.figures = try value.list().map(parseFigure)
             case "clustering":
                 spec.clustering = try parseClustering(value)
+            case "timeout":
+                spec.timeoutSeconds = try timeout(value)
             default:
                 break
             }
@@ -148,6 +150,15 @@ public enum SpecParser {
         return spec
     }
 
+    /// A task time limit in seconds: a positive number up to a year.
+    static func timeout(_ node: SpecNode) throws -> Double {
+        let seconds = try node.double()
+        guard seconds > 0, seconds <= TaskTimeLimit.maximumSeconds else {
+            throw node.error("'\(node.path)' = \(seconds) is out of range; a time limit is seconds in (0, \(Int(TaskTimeLimit.maximumSeconds))]")
+        }
+        return seconds
+    }
+
     private static func parseAlgorithm(_ node: SpecNode) throws -> AlgorithmSpec {
         let fields = try node.mapping(allowed: algorithmKeys)
         guard let nameField = fields.first(where: { $0.key == "name" }) else {
@@ -157,10 +168,11 @@ public enum SpecParser {
         guard let docs = Catalog.parameterDocs(algorithm: name) else {
             throw nameField.value.error("unknown algorithm '\(name)'; known: \(Catalog.algorithmNames.joined(separator: ", "))")
         }
-        var spec = AlgorithmSpec(name: name, label: name.uppercased(), parameters: [])
+        var spec = AlgorithmSpec(name: name, label: name.uppercased(), parameters: [], timeoutSeconds: nil)
         for (key, _, value) in fields {
             switch key {
             case "label": spec.label = try value.string()
+            case "timeout": spec.timeoutSeconds = try timeout(value)
             case "params":
                 for (param, keyNode, paramValue) in try value.freeMapping() {
                     guard docs.contains(where: { $0.name == param }) else {

@@ -2,7 +2,8 @@ import Foundation
 
 /// Writes `summary.md`: one table row per stored task, for people and for diffs.
 enum Summary {
-    static func write(spec: ExperimentSpec, records: [RunRecord], to url: URL) throws {
+    /// - Parameter failures: tasks of the plan without a result whose last run failed or timed out.
+    static func write(spec: ExperimentSpec, records: [RunRecord], failures: [TaskFailure] = [], to url: URL) throws {
         let metricNames = spec.metrics
         var lines = ["# \(spec.name)", ""]
         if !spec.description.isEmpty { lines += [spec.description, ""] }
@@ -18,10 +19,19 @@ enum Summary {
             var row = [r.task.datasetLabel, String(r.dataRows), String(r.dataCols), r.task.algorithmLabel,
                        params.isEmpty ? "defaults" : params, String(r.task.seed),
                        String(format: "%.2f", r.fitWallSeconds),
-                       r.peakRSSBytes.map { String(format: "%.0f", Double($0) / 1_048_576) } ?? "?"]
+                       (r.referencePeakRSSBytes ?? r.peakRSSBytes).map { String(format: "%.0f", Double($0) / 1_048_576) } ?? "?"]
             row += metricNames.map { name in r.metric(name).map { String(format: "%.4f", $0) } ?? "–" }
             lines.append("| " + row.joined(separator: " | ") + " |")
         }
+        lines.append("")
+        if !failures.isEmpty {
+            lines += ["Without a result:", ""]
+            for failure in failures.sorted(by: { $0.task.summary < $1.task.summary }) {
+                lines.append("- \(failure.task.summary): \(failure.kind.rawValue), \(failure.ending)")
+            }
+            lines.append("")
+        }
+        lines.append("Peak MiB is the peak resident memory of the process that ran the algorithm (for reference implementations, the reference's own process).")
         lines.append("")
         try ResultStore.writeAtomically(Data(lines.joined(separator: "\n").utf8), to: url)
     }

@@ -411,6 +411,9 @@ struct AxesRenderer {
         case .circle:
             canvas.fillCircle(center: c, radius: diameter / 2 + 0.8, color: .white)
             canvas.fillCircle(center: c, radius: diameter / 2, color: color)
+        case .openCircle:
+            canvas.fillCircle(center: c, radius: diameter / 2 + 0.8, color: .white)
+            canvas.strokeCircle(center: c, radius: diameter / 2, lineWidth: max(1, diameter / 5), color: color)
         case .square:
             let h = diameter * 0.45
             canvas.fillRect(Rect(x: c.x - h - 0.8, y: c.y - h - 0.8, width: 2 * h + 1.6, height: 2 * h + 1.6), color: .white)
