@@ -112,8 +112,7 @@ public struct Runner {
                                            fingerprint: recordedFingerprint, timeLimit: limit))
             }
         }
-        let outcomes = TaskScheduler(options: options, spec: spec, store: store, log: log).execute(pending)
-        for (item, outcome) in zip(pending, outcomes) {
+        TaskScheduler(options: options, spec: spec, store: store, log: log).execute(pending) { item, outcome in
             switch outcome {
             case .success(var record):
                 record.staleReuse = item.staleReuse
@@ -122,7 +121,8 @@ public struct Runner {
                     store.removeFailure(item.task.id)
                     summary.computed += 1
                     let metrics = record.metrics.map { "\($0.name)=\(String(format: "%.4f", $0.value))" }.joined(separator: " ")
-                    let memory = record.peakRSSBytes.map { String(format: ", peak %.0f MiB", Double($0) / 1_048_576) } ?? ""
+                    let memory = record.referencePeakRSSBytes.map { String(format: ", reference peak %.0f MiB", Double($0) / 1_048_576) }
+                        ?? record.peakRSSBytes.map { String(format: ", peak %.0f MiB", Double($0) / 1_048_576) } ?? ""
                     log("\(item.tag): \(String(format: "%.2f", record.fitWallSeconds)) s\(memory) \(metrics)")
                     for warning in record.warnings { log("  warning: \(warning)") }
                 } catch {

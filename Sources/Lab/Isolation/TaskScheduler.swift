@@ -21,18 +21,20 @@ struct TaskScheduler {
     let store: ResultStore
     let log: (String) -> Void
 
-    /// Outcomes in the order of `pending`.
-    func execute(_ pending: [PendingTask]) -> [TaskOutcome] {
+    /// Runs every pending task; `finished` receives each outcome as soon as its task ends (one
+    /// call at a time), so the runner stores it at once and a killed run keeps what finished.
+    func execute(_ pending: [PendingTask], finished: @escaping (PendingTask, TaskOutcome) -> Void) {
         switch options.isolation {
-        case .inProcess: return inProcess(pending)
-        case .worker(let launcher): return isolated(pending, launcher: launcher)
+        case .inProcess: inProcess(pending, finished: finished)
+        case .worker(let launcher): isolated(pending, launcher: launcher, finished: finished)
         }
     }
 
     /// Each task in its own worker process.
-    private func isolated(_ pending: [PendingTask], launcher: WorkerLauncher) -> [TaskOutcome] {
+    private func isolated(_ pending: [PendingTask], launcher: WorkerLauncher,
+                          finished: @escaping (PendingTask, TaskOutcome) -> Void) {
         let jobs = max(1, min(options.jobs, pending.count))
-        let slots = JobSlots(pending: pending, launcher: launcher, spec: spec, store: store, log: log,
+        let slots = JobSlots(pending: pending, launcher: launcher, spec: spec, store: store, log: log, finished: finished,
                              threads: max(1, Parallel.threadCount / jobs),
                              root: options.resultsRoot.standardizedFileURL.path)
         if jobs == 1 {
@@ -48,7 +50,6 @@ struct TaskScheduler {
             }
             group.wait()
         }
-        return slots.outcomes.map { $0 ?? .error("not run") }
     }
 
     /// The queue of pending tasks that `jobs` threads take from, each running one worker at a time.
@@ -59,14 +60,15 @@ struct TaskScheduler {
         let spec: ExperimentSpec
         let store: ResultStore
         let log: (String) -> Void
+        let finished: (PendingTask, TaskOutcome) -> Void
         let threads: Int
         let root: String
         let lock = NSLock()
         var next = 0
-        var outcomes: [TaskOutcome?]
 
         init(pending: [PendingTask], launcher: WorkerLauncher, spec: ExperimentSpec, store: ResultStore,
-             log: @escaping (String) -> Void, threads: Int, root: String) {
+             log: @escaping (String) -> Void, finished: @escaping (PendingTask, TaskOutcome) -> Void,
+             threads: Int, root: String) {
             self.pending = pending
             self.launcher = launcher
             self.spec = spec
@@ -74,7 +76,7 @@ struct TaskScheduler {
             self.log = log
             self.threads = threads
             self.root = root
-            outcomes = Array(repeating: nil, count: pending.count)
+            self.finished = finished
         }
 
         /// Takes tasks from the queue until it is empty.
@@ -91,7 +93,7 @@ struct TaskScheduler {
                 guard index < pending.count else { return }
                 let outcome = run(pending[index])
                 lock.lock()
-                outcomes[index] = outcome
+                finished(pending[index], outcome)
                 lock.unlock()
             }
         }
@@ -111,33 +113,38 @@ struct TaskScheduler {
     }
 
     /// Every task inside this process, one after another, keeping the last data set loaded.
-    private func inProcess(_ pending: [PendingTask]) -> [TaskOutcome] {
+    private func inProcess(_ pending: [PendingTask], finished: (PendingTask, TaskOutcome) -> Void) {
         var loaded: (key: DatasetSelection, seed: UInt64, data: PreparedData)?
-        return pending.map { item in
-            let task = item.task
-            do {
-                MachineFacts.resetPeakRSS()
-                var timer = PhaseTimer()
-                let data: PreparedData
-                if let cached = loaded, cached.key == task.dataset, cached.seed == task.seed {
-                    data = cached.data
-                } else {
-                    loaded = nil  // free the previous data set before loading the next
-                    data = try timer.measure("load_data") { try DataPreparation.prepare(task.dataset, seed: task.seed) }
-                    loaded = (task.dataset, task.seed, data)
-                }
-                if let earlier = item.earlier, earlier.record.experiment != spec.name {
-                    log("\(item.tag): reusing the embedding stored by experiment '\(earlier.record.experiment)'")
-                }
-                let record = try TaskExecution(task: task, spec: spec, store: store, data: data, timer: timer,
-                                               progress: TerminalProgress.handler(prefix: item.tag), earlier: item.earlier,
-                                               fingerprint: item.fingerprint).run()
-                TerminalProgress.clearLine()
-                return .success(record)
-            } catch {
-                TerminalProgress.clearLine()
-                return .error("\(error)")
+        for item in pending {
+            finished(item, runInProcess(item, loaded: &loaded))
+        }
+    }
+
+    private func runInProcess(_ item: PendingTask,
+                              loaded: inout (key: DatasetSelection, seed: UInt64, data: PreparedData)?) -> TaskOutcome {
+        let task = item.task
+        do {
+            MachineFacts.resetPeakRSS()
+            var timer = PhaseTimer()
+            let data: PreparedData
+            if let cached = loaded, cached.key == task.dataset, cached.seed == task.seed {
+                data = cached.data
+            } else {
+                loaded = nil  // free the previous data set before loading the next
+                data = try timer.measure("load_data") { try DataPreparation.prepare(task.dataset, seed: task.seed) }
+                loaded = (task.dataset, task.seed, data)
             }
+            if let earlier = item.earlier, earlier.record.experiment != spec.name {
+                log("\(item.tag): reusing the embedding stored by experiment '\(earlier.record.experiment)'")
+            }
+            let record = try TaskExecution(task: task, spec: spec, store: store, data: data, timer: timer,
+                                           progress: TerminalProgress.handler(prefix: item.tag), earlier: item.earlier,
+                                           fingerprint: item.fingerprint).run()
+            TerminalProgress.clearLine()
+            return .success(record)
+        } catch {
+            TerminalProgress.clearLine()
+            return .error("\(error)")
         }
     }
 }

@@ -50,6 +50,9 @@ public struct WorkerLauncher: Sendable {
             try ResultStore.writeAtomically(try Worker.encode(ticket), to: ticketURL)
             var environment = ProcessInfo.processInfo.environment
             environment[MachineFacts.gitCommitVariable] = MachineFacts.gitCommit
+            // mbench calls OpenBLAS from one thread per chunk (`Linalg.BLAS`); without this its
+            // loader starts a thread per core that spins at every worker's start.
+            environment["OPENBLAS_NUM_THREADS"] = "1"
             outcome = try ChildProcess.run(executable: executable, arguments: ["_worker", "--ticket", ticketURL.path],
                                            environment: environment, stdout: stdoutURL, stderr: stderrURL,
                                            timeoutSeconds: timeLimit)

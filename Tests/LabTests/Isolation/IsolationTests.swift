@@ -178,4 +178,28 @@ final class IsolationTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(small.peakRSSBytes), 150 << 20)
         XCTAssertEqual(small.inputBytes, 500 * 10 * 4)
     }
+
+    func testBenchRunsEachTaskInAWorkerAndReportsFailuresTogether() throws {
+        let launcher = WorkerLauncher(executable: try Self.mbench())
+        let healthy = try SpecParser.parse(path: try writeSpec("""
+        name: isolation-bench
+        seed: 0
+        datasets:
+          - name: blobs
+            n: 400
+        algorithms:
+          - name: pca
+        """, name: "bench.yaml"))
+        let options = BenchOptions(warmup: 0, repetitions: 2, calibrationRuns: 1, calibrationIterations: 1000,
+                                   isolation: .worker(launcher))
+        let report = try BenchRunner(options: options, log: { _ in }).run(healthy)
+        XCTAssertEqual(report.tasks.count, 1)
+        XCTAssertEqual(report.tasks.first?.worker?.ending, "exited with status 0")
+        XCTAssertTrue(report.tasks.first?.deterministic ?? false)
+        let crashing = try SpecParser.parse(path: try writeSpec(mixedSpec, name: "mixed.yaml"))
+        XCTAssertThrowsError(try BenchRunner(options: options, log: { _ in }).run(crashing)) { error in
+            XCTAssertTrue("\(error)".contains("SIGSEGV"), "\(error)")
+            XCTAssertTrue("\(error)".contains("did not finish in 1 s"), "\(error)")
+        }
+    }
 }
