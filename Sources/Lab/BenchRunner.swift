@@ -55,7 +55,7 @@ public struct BenchRunner {
         guard options.repetitions >= 1 else { throw UsageError(message: "--repetitions must be at least 1") }
         guard options.warmup >= 0 else { throw UsageError(message: "--warmup must be 0 or more") }
         let plan = Plan(spec: spec)
-        let startedAt = ISO8601DateFormatter().string(from: Date())
+        let startedAt = Timestamp.now()
         let before = CalibrationKernel.measure(runs: options.calibrationRuns, iterations: options.calibrationIterations)
         var results: [BenchTaskResult] = []
         var failures: [String] = []
@@ -112,8 +112,7 @@ public struct BenchRunner {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-bench-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let ticket = WorkerTicket(mode: .bench, specPath: spec.sourcePath, specHash: spec.sourceHash, taskID: task.id,
-                                  resultsRoot: folder.path, reuseFrom: nil,
+        let ticket = WorkerTicket(mode: .bench, task: task, context: TaskContext(spec), resultsRoot: folder.path, reuseFrom: nil,
                                   fingerprint: ImplementationFingerprints.current.of(task, spec: spec), reportPath: "",
                                   threads: Parallel.threadCount,
                                   bench: BenchTicket(warmup: options.warmup, repetitions: options.repetitions,

@@ -103,7 +103,7 @@ public enum FigureSetting: Sendable, Equatable {
 
 /// Clustering of each embedding: a Gaussian-mixture sweep over k and covariance
 /// types, the choice by BIC elbow / minimum, and its agreement with the labels.
-public struct ClusteringSpec: Sendable, Equatable {
+public struct ClusteringSpec: Codable, Sendable, Equatable {
     /// Cluster counts to sweep.
     public var ks: [Int]
     /// Covariance types ("full", "tied", "diag", "spherical").

@@ -28,7 +28,21 @@ public struct Provenance: Codable, Sendable {
         Provenance(specHash: specHash, gitCommit: MachineFacts.gitCommit, toolVersion: toolVersion,
                    os: MachineFacts.operatingSystem, cpuModel: MachineFacts.cpuModel,
                    threadCount: Parallel.threadCount, dataChecksum: dataChecksum,
-                   startedAt: ISO8601DateFormatter().string(from: Date()))
+                   startedAt: Timestamp.now())
+    }
+}
+
+/// Times of day as records store them.
+public enum Timestamp {
+    /// The current UTC time in ISO 8601 ("2026-12-02T01:30:00Z"). Formatted with `strftime`: a
+    /// Foundation date formatter loads ICU's data, a visible cost in every worker's start.
+    public static func now() -> String {
+        var seconds = time(nil)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let length = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

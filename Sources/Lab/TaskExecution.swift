@@ -2,6 +2,25 @@ import Embedding
 import Foundation
 import Linalg
 
+/// What a task needs of its spec besides the task itself (so a worker needs no YAML).
+public struct TaskContext: Codable, Sendable {
+    /// Experiment name (the results folder).
+    public var experiment: String
+    /// SHA-256 of the spec file.
+    public var specHash: String
+    /// Metrics to compute, as spelled in the spec.
+    public var metrics: [String]
+    /// The clustering step, if the spec has one.
+    public var clustering: ClusteringSpec?
+
+    init(_ spec: ExperimentSpec) {
+        experiment = spec.name
+        specHash = spec.sourceHash
+        metrics = spec.metrics
+        clustering = spec.clustering
+    }
+}
+
 /// Runs one task: fit, measure, write its arrays; returns the record, which the caller stores
 /// last (the record on disk is what marks the task complete).
 ///
@@ -9,7 +28,7 @@ import Linalg
 /// `--in-process`, `mbench run` itself.
 struct TaskExecution {
     let task: ExperimentTask
-    let spec: ExperimentSpec
+    let context: TaskContext
     let store: ResultStore
     let data: PreparedData
     var timer: PhaseTimer
@@ -58,16 +77,16 @@ struct TaskExecution {
                                       message: "transformed held-out point \(bad.row) is not finite; not stored")
         }
         var metrics = try timer.measure("metrics") {
-            var records = try MetricBridge.evaluate(spec.metrics, data: data.matrix, embedding: result.embedding,
+            var records = try MetricBridge.evaluate(context.metrics, data: data.matrix, embedding: result.embedding,
                                                     labels: data.labels, seed: task.seed)
             if let transformed {
-                records += try MetricBridge.evaluateHeldOut(spec.metrics, training: result.embedding, trainingLabels: data.labels,
+                records += try MetricBridge.evaluateHeldOut(context.metrics, training: result.embedding, trainingLabels: data.labels,
                                                             heldOut: transformed, heldOutLabels: data.heldOutLabels)
             }
             return records
         }
         var clusteringFiles: (report: String, clusters: String)?
-        if let clustering = spec.clustering {
+        if let clustering = context.clustering {
             let outcome = try timer.measure("clustering") {
                 try ClusteringStep.run(clustering, embedding: result.embedding, labels: data.labels, seed: task.seed,
                                        store: store, taskID: task.id)
@@ -102,8 +121,8 @@ struct TaskExecution {
             seriesFiles[name] = try write(try Matrix(rows: values.count, cols: 1, storage: values.map { Float($0) }), name).file
         }
         var record = RunRecord(
-            experiment: spec.name, task: task,
-            provenance: .current(specHash: spec.sourceHash, dataChecksum: data.checksum),
+            experiment: context.experiment, task: task,
+            provenance: .current(specHash: context.specHash, dataChecksum: data.checksum),
             dataRows: data.matrix.rows, dataCols: data.matrix.cols, phases: timer.phases,
             fitWallSeconds: fitWall, fitCPUSeconds: fitCPU, peakRSSBytes: peak,
             diagnostics: result.diagnostics, metrics: metrics, warnings: data.warnings + result.warnings,

@@ -21,6 +21,11 @@ struct MBench: ParsableCommand {
 
     /// Runs the command, mapping errors to the documented exit codes.
     static func main() {
+        // A worker starts once per task: skip building the command tree for it.
+        let arguments = CommandLine.arguments
+        if arguments.count == 4, arguments[1] == WorkerCommand.configuration.commandName, arguments[2] == "--ticket" {
+            Foundation.exit(Worker.main(ticketPath: arguments[3]))
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -118,7 +118,7 @@ public enum ChildProcess {
         var usage = rusage()
         var timedOut = false
         let deadline = timeoutSeconds.map { start + $0 }
-        var pause: UInt32 = 500  // microseconds; grows to 5 ms so short children are reaped quickly
+        var pause: UInt32 = 500  // microseconds; grows to 2 ms so short children are reaped quickly
         while true {
             let result = wait4(pid, &status, WNOHANG, &usage)
             if result == pid { break }
@@ -129,7 +129,7 @@ public enum ChildProcess {
                 kill(pid, SIGKILL)
             }
             usleep(pause)
-            pause = min(pause * 2, 5_000)
+            pause = min(pause * 2, 2_000)
         }
         let wall = Clock.wallSeconds() - start
         let cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime)

@@ -99,8 +99,7 @@ struct TaskScheduler {
         }
 
         private func run(_ item: PendingTask) -> TaskOutcome {
-            let ticket = WorkerTicket(mode: .run, specPath: spec.sourcePath, specHash: spec.sourceHash,
-                                      taskID: item.task.id, resultsRoot: root,
+            let ticket = WorkerTicket(mode: .run, task: item.task, context: TaskContext(spec), resultsRoot: root,
                                       reuseFrom: item.earlier?.record.experiment, fingerprint: item.fingerprint,
                                       reportPath: "", threads: threads, bench: nil)
             switch launcher.launch(ticket, task: item.task, experiment: spec.name, folder: store.resultsDirectory,
@@ -137,7 +136,7 @@ struct TaskScheduler {
             if let earlier = item.earlier, earlier.record.experiment != spec.name {
                 log("\(item.tag): reusing the embedding stored by experiment '\(earlier.record.experiment)'")
             }
-            let record = try TaskExecution(task: task, spec: spec, store: store, data: data, timer: timer,
+            let record = try TaskExecution(task: task, context: TaskContext(spec), store: store, data: data, timer: timer,
                                            progress: TerminalProgress.handler(prefix: item.tag), earlier: item.earlier,
                                            fingerprint: item.fingerprint).run()
             TerminalProgress.clearLine()

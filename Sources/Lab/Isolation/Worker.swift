@@ -6,9 +6,8 @@ import Linalg
 ///
 /// The worker protocol:
 /// 1. The parent plans, decides which tasks to compute, and writes one ticket per task.
-/// 2. The worker (a child process of the same `mbench` binary) parses the spec again, checks that
-///    its hash is the one the parent planned with, finds the task by id, loads only that task's
-///    data, fits, measures, writes the task's arrays (each atomically), and writes its report
+/// 2. The worker (a child process of the same `mbench` binary) reads the task from the ticket,
+///    loads only that task's data, fits, measures, writes the task's arrays (each atomically), and writes its report
 ///    (the draft record, or a benchmark result) to `reportPath`. Then it exits 0.
 /// 3. The parent waits with `wait4`, kills the process group at the time limit, and only then
 ///    writes: the final record (the draft plus what it measured of the worker) or a
@@ -23,10 +22,9 @@ public struct WorkerTicket: Codable, Sendable {
     }
 
     public var mode: Mode
-    /// The spec file and the SHA-256 of its bytes when the parent planned.
-    public var specPath: String
-    public var specHash: String
-    public var taskID: String
+    /// The task, and what it needs of its spec: the worker reads no YAML.
+    public var task: ExperimentTask
+    public var context: TaskContext
     /// Results root (`mbench run --output`).
     public var resultsRoot: String
     /// Experiment whose stored result of this task to reuse the embedding of (nil = fit).
@@ -66,17 +64,11 @@ public enum Worker {
 
     static func run(_ ticket: WorkerTicket) throws {
         Lab.setThreadCount(ticket.threads)
-        let spec = try SpecParser.parse(path: ticket.specPath)
-        guard spec.sourceHash == ticket.specHash else {
-            throw LabError.invalid("\(ticket.specPath) changed after the run was planned; run it again")
-        }
-        guard let task = Plan(spec: spec).tasks.first(where: { $0.id == ticket.taskID }) else {
-            throw LabError.invalid("task \(ticket.taskID) is not in \(ticket.specPath)")
-        }
+        let task = ticket.task
         let report: Data
         switch ticket.mode {
         case .run:
-            report = try encode(try computeRecord(task, spec: spec, ticket: ticket))
+            report = try encode(try computeRecord(task, context: ticket.context, ticket: ticket))
         case .bench:
             guard let settings = ticket.bench else { throw LabError.invalid("bench ticket without bench settings") }
             let runner = BenchRunner(options: BenchOptions(warmup: settings.warmup, repetitions: settings.repetitions,
@@ -84,16 +76,16 @@ public enum Worker {
             let start = Clock.wallSeconds()
             let data = try DataPreparation.prepare(task.dataset, seed: task.seed)
             let result = try runner.benchmark(task, data: data, loadSeconds: Clock.wallSeconds() - start,
-                                              metrics: spec.metrics)
+                                              metrics: ticket.context.metrics)
             report = try encode(result)
         }
         try ResultStore.writeAtomically(report, to: URL(fileURLWithPath: ticket.reportPath))
     }
 
     /// Loads the task's data and runs it, writing its arrays into the store; returns the draft record.
-    static func computeRecord(_ task: ExperimentTask, spec: ExperimentSpec, ticket: WorkerTicket) throws -> RunRecord {
+    static func computeRecord(_ task: ExperimentTask, context: TaskContext, ticket: WorkerTicket) throws -> RunRecord {
         let root = URL(fileURLWithPath: ticket.resultsRoot)
-        let store = ResultStore(root: root, experiment: spec.name)
+        let store = ResultStore(root: root, experiment: context.experiment)
         let earlier = try ticket.reuseFrom.map { experiment -> EmbeddingReuse.Found in
             let source = ResultStore(root: root, experiment: experiment)
             guard let record = source.record(for: task.id) else {
@@ -103,7 +95,7 @@ public enum Worker {
         }
         var timer = PhaseTimer()
         let data = try timer.measure("load_data") { try DataPreparation.prepare(task.dataset, seed: task.seed) }
-        return try TaskExecution(task: task, spec: spec, store: store, data: data, timer: timer, progress: nil,
+        return try TaskExecution(task: task, context: context, store: store, data: data, timer: timer, progress: nil,
                                  earlier: earlier, fingerprint: ticket.fingerprint).run()
     }
 

@@ -37,7 +37,7 @@ public struct WorkerLauncher: Sendable {
                 try? FileManager.default.removeItem(at: url)
             }
         }
-        let startedAt = ISO8601DateFormatter().string(from: Date())
+        let startedAt = Timestamp.now()
         func failure(_ kind: TaskFailure.Kind, _ ending: String, _ stderr: String, _ facts: WorkerFacts) -> Outcome {
             .failure(TaskFailure(experiment: experiment, task: task, kind: kind, ending: ending, stderrTail: stderr,
                                  worker: facts, fingerprints: ticket.fingerprint, gitCommit: MachineFacts.gitCommit,
