@@ -104,7 +104,7 @@ public enum NNDescent {
         guard parameters.maxCandidates > 0, parameters.delta >= 0 else {
             throw NeighborsError.invalidArgument("maxCandidates must be positive and delta non-negative")
         }
-        var prepared = PreparedData(data, metric: metric)
+        var prepared = ReducedDistanceRows(data, metric: metric)
         let trees = parameters.trees ?? min(64, 5 + Int((Double(n).squareRoot() / 20).rounded()))
         let iterations = parameters.iterations ?? max(5, Int(Double(n).log2Value.rounded()))
         let leafSize = parameters.leafSize ?? max(10, k)
@@ -343,7 +343,7 @@ struct NNDescentState {
     /// once (pairs already known to both ends are skipped) and proposed to both ends;
     /// then rows still short of K neighbours are topped up with random points.
     /// With `blocks`, each leaf is measured as one BLAS block.
-    func initialise(_ data: PreparedData, forest: RPForest, seed: UInt64, blocks: BlockedJoinData?) {
+    func initialise(_ data: ReducedDistanceRows, forest: RPForest, seed: UInt64, blocks: BlockedJoinData?) {
         let d = data.d
         data.values.withUnsafeBufferPointer { xb in
           (blocks?.centre ?? []).withUnsafeBufferPointer { cb in
@@ -402,7 +402,7 @@ struct NNDescentState {
     }
 
     /// Replaces every kept distance by the exact reduced distance (after blocked joins).
-    func recomputeDistances(_ data: PreparedData) {
+    func recomputeDistances(_ data: ReducedDistanceRows) {
         let d = data.d
         data.values.withUnsafeBufferPointer { xb in
             let x = xb.baseAddress!
@@ -419,7 +419,7 @@ struct NNDescentState {
 
     /// One NN-descent iteration; returns the number of neighbour updates applied.
     /// With `blocks`, local joins of enough candidates are measured as one BLAS block.
-    func iterate(_ data: PreparedData, seed: UInt64, blocks: BlockedJoinData?) -> (updates: Int, proposals: Int) {
+    func iterate(_ data: ReducedDistanceRows, seed: UInt64, blocks: BlockedJoinData?) -> (updates: Int, proposals: Int) {
         let d = data.d
         // 1. Candidate lists: forward edges by the owner, reverse edges bucketed by target chunk.
         newIdx.update(repeating: -1, count: n * C); newPri.update(repeating: .max, count: n * C)
