@@ -27,6 +27,9 @@ public struct Figure: Hashable, Sendable {
         self.theme = theme; self.fontPath = fontPath; self.boldFontPath = boldFontPath
     }
 
+    /// Largest canvas side in pixels `render` accepts (larger sizes throw `PlotError.invalidSize`).
+    public static let maximumPixels = 32_768.0
+
     /// Pixel size of the canvas.
     public var pixelSize: (width: Int, height: Int) {
         (Int((width * dpi).rounded()), Int((height * dpi).rounded()))
@@ -40,8 +43,9 @@ public struct Figure: Hashable, Sendable {
     /// Renders a grid of panels with aligned plot areas, shared limits and an optional shared legend.
     /// - Throws: `PlotError.invalidSize`, `.shapeMismatch`, font errors.
     public func render(_ grid: PanelGrid) throws -> RenderedFigure {
-        guard width.isFinite, height.isFinite, width > 0, height > 0 else {
-            throw PlotError.invalidSize("figure \(width)×\(height) in")
+        guard width.isFinite, height.isFinite, dpi.isFinite, width > 0, height > 0, dpi > 0,
+              width * dpi <= Figure.maximumPixels, height * dpi <= Figure.maximumPixels else {
+            throw PlotError.invalidSize("figure \(width)×\(height) in at \(dpi) dpi (at most \(Int(Figure.maximumPixels)) pixels a side)")
         }
         guard grid.rows >= 1, grid.cols >= 1, grid.panels.count == grid.rows * grid.cols else {
             throw PlotError.shapeMismatch("panel grid \(grid.rows)×\(grid.cols) needs \(grid.rows * grid.cols) panels, got \(grid.panels.count)")
