@@ -1,4 +1,3 @@
-import CBLAS
 import Linalg
 
 /// Principal component analysis.
