@@ -172,18 +172,7 @@ struct AxesRenderer {
         let yTicks = ticks(lo: ylim.0, hi: ylim.1, scale: a.yScale, length: plot.height, horizontal: false)
 
         canvas.fillRect(plot, color: .white)
-        // Grid at major ticks.
-        if a.grid {
-            let gw = lineWidth(theme.gridWidth)
-            for t in xTicks where !t.isMinor {
-                let x = snap(xt(t.value), width: gw)
-                canvas.fillRect(Rect(x: x - gw / 2, y: plot.minY, width: gw, height: plot.height), color: .grid)
-            }
-            for t in yTicks where !t.isMinor {
-                let y = snap(yt(t.value), width: gw)
-                canvas.fillRect(Rect(x: plot.minX, y: y - gw / 2, width: plot.width, height: gw), color: .grid)
-            }
-        }
+        if a.grid { drawGrid(xTicks, yTicks, xt: xt, yt: yt, plot: plot, on: &canvas) }
 
         // Data, clipped to the plot area.
         let savedClip = canvas.clip
@@ -198,31 +187,67 @@ struct AxesRenderer {
         let sw = lineWidth(theme.spineWidth)
         canvas.strokeRect(plot, lineWidth: sw, color: .ink)
 
-        // Ticks and tick labels.
+        if !a.hideTickLabels { drawTicks(xTicks, yTicks, xt: xt, yt: yt, plot: plot, options: o, on: &canvas) }
+        drawLabels(p, yTicks: yTicks, plot: plot, options: o, on: &canvas)
+
+        // Colour bar.
+        if let cb = p.colorBar { drawColorBar(cb, plot: plot, on: &canvas) }
+
+        // Annotations, then the legend placed where it hides the least.
+        var avoid: [Rect] = []
+        for item in a.items {
+            if case .text(let t) = item, let r = drawAnnotation(t, xt: xt, yt: yt, plot: plot, on: &canvas) { avoid.append(r) }
+        }
+        if o.showLegend && a.legend != .none && !p.legendEntries.isEmpty {
+            let size = legendSize(p.legendEntries)
+            let origin = legendOrigin(a.legend, size: size, plot: plot, occupancy: occupancy, avoid: avoid)
+            drawLegend(p.legendEntries, at: origin, on: &canvas)
+        }
+    }
+
+    /// Grid lines at the major ticks.
+    private func drawGrid(_ xTicks: [Tick], _ yTicks: [Tick], xt: AxisTransform, yt: AxisTransform, plot: Rect,
+                          on canvas: inout Canvas) {
+        let gw = lineWidth(theme.gridWidth)
+        for t in xTicks where !t.isMinor {
+            let x = snap(xt(t.value), width: gw)
+            canvas.fillRect(Rect(x: x - gw / 2, y: plot.minY, width: gw, height: plot.height), color: .grid)
+        }
+        for t in yTicks where !t.isMinor {
+            let y = snap(yt(t.value), width: gw)
+            canvas.fillRect(Rect(x: plot.minX, y: y - gw / 2, width: plot.width, height: gw), color: .grid)
+        }
+    }
+
+    /// Tick marks outside the plot area and the major tick labels the panel shows.
+    private func drawTicks(_ xTicks: [Tick], _ yTicks: [Tick], xt: AxisTransform, yt: AxisTransform, plot: Rect,
+                           options o: PanelOptions, on canvas: inout Canvas) {
         let tw = lineWidth(theme.tickWidth)
         let major = px(theme.majorTickLength), minor = px(theme.minorTickLength)
-        if !a.hideTickLabels {
-            for t in xTicks {
-                let x = snap(xt(t.value), width: tw)
-                let len = t.isMinor ? minor : major
-                canvas.fillRect(Rect(x: x - tw / 2, y: plot.maxY, width: tw, height: len), color: .ink)
-                if o.showXTickLabels && !t.isMinor {
-                    text.draw(t.label, on: &canvas, at: Point(x, plot.maxY + major + pad), font: tickFont,
-                              color: .ink, anchor: TextAnchor(.center, .top))
-                }
-            }
-            for t in yTicks {
-                let y = snap(yt(t.value), width: tw)
-                let len = t.isMinor ? minor : major
-                canvas.fillRect(Rect(x: plot.minX - len, y: y - tw / 2, width: len, height: tw), color: .ink)
-                if o.showYTickLabels && !t.isMinor {
-                    text.draw(t.label, on: &canvas, at: Point(plot.minX - major - pad, y), font: tickFont,
-                              color: .ink, anchor: TextAnchor(.right, .middle))
-                }
+        for t in xTicks {
+            let x = snap(xt(t.value), width: tw)
+            let len = t.isMinor ? minor : major
+            canvas.fillRect(Rect(x: x - tw / 2, y: plot.maxY, width: tw, height: len), color: .ink)
+            if o.showXTickLabels && !t.isMinor {
+                text.draw(t.label, on: &canvas, at: Point(x, plot.maxY + major + pad), font: tickFont,
+                          color: .ink, anchor: TextAnchor(.center, .top))
             }
         }
+        for t in yTicks {
+            let y = snap(yt(t.value), width: tw)
+            let len = t.isMinor ? minor : major
+            canvas.fillRect(Rect(x: plot.minX - len, y: y - tw / 2, width: len, height: tw), color: .ink)
+            if o.showYTickLabels && !t.isMinor {
+                text.draw(t.label, on: &canvas, at: Point(plot.minX - major - pad, y), font: tickFont,
+                          color: .ink, anchor: TextAnchor(.right, .middle))
+            }
+        }
+    }
 
-        // Axis labels, title, notes.
+    /// Axis labels, the panel title and the panel's notes (below the x label).
+    private func drawLabels(_ p: PreparedAxes, yTicks: [Tick], plot: Rect, options o: PanelOptions, on canvas: inout Canvas) {
+        let a = p.axes
+        let major = px(theme.majorTickLength)
         var below = plot.maxY + (a.hideTickLabels ? 0 : major)
         if o.showXTickLabels && !a.hideTickLabels { below += text.measure("0", font: tickFont).height + pad }
         if o.showXLabel && !a.xLabel.isEmpty {
@@ -247,20 +272,6 @@ struct AxesRenderer {
         if !a.title.isEmpty {
             text.draw(a.title, on: &canvas, at: Point(plot.midX, plot.minY - pad * 1.5), font: titleFont,
                       color: .ink, anchor: TextAnchor(.center, .bottom))
-        }
-
-        // Colour bar.
-        if let cb = p.colorBar { drawColorBar(cb, plot: plot, on: &canvas) }
-
-        // Annotations, then the legend placed where it hides the least.
-        var avoid: [Rect] = []
-        for item in a.items {
-            if case .text(let t) = item, let r = drawAnnotation(t, xt: xt, yt: yt, plot: plot, on: &canvas) { avoid.append(r) }
-        }
-        if o.showLegend && a.legend != .none && !p.legendEntries.isEmpty {
-            let size = legendSize(p.legendEntries)
-            let origin = legendOrigin(a.legend, size: size, plot: plot, occupancy: occupancy, avoid: avoid)
-            drawLegend(p.legendEntries, at: origin, on: &canvas)
         }
     }
 
