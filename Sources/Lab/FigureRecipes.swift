@@ -94,7 +94,8 @@ public struct FigureSettingDeclaration: Sendable {
         /// true or false.
         case flag
 
-        var allowed: String {
+        /// What values are allowed, in words ("an integer in 1...10000").
+        public var allowed: String {
             switch self {
             case .text: return "a word or phrase"
             case .words: return "a word or a list of words"
