@@ -126,16 +126,7 @@ public enum NNDescent {
         let blocked = parameters.blockedDistances && prepared.squaredEuclidean && prepared.d >= 16
         stats.blocked = blocked
         // Centre and centred squared norms for blocked distances (nil: pair-wise distances).
-        var blocks: BlockedJoinData? = nil
-        if blocked {
-            prepared.values.withUnsafeBufferPointer { xb in
-                let centre = JoinDistances.columnMeans(xb.baseAddress!, n: n, d: prepared.d)
-                let norms = centre.withUnsafeBufferPointer {
-                    JoinDistances.centredSquaredNorms(xb.baseAddress!, n: n, d: prepared.d, centre: $0.baseAddress!)
-                }
-                blocks = BlockedJoinData(centre: centre, norms: norms)
-            }
-        }
+        let blocks = blocked ? blockedJoinData(prepared) : nil
         let state = NNDescentState(n: n, K: K, maxCandidates: parameters.maxCandidates)
         defer { state.deallocate() }
         state.initialise(prepared, forest: forest, seed: seed, blocks: blocks)
@@ -152,6 +143,30 @@ public enum NNDescent {
         // Blocked distances are approximate: recompute the kept ones exactly (in the working
         // order, where a point's neighbours are near it in memory).
         if blocked { state.recomputeDistances(prepared) }
+        var (indices, distances) = originalOrder(state, order: order, rank: rank)
+        finishRows(data: data, metric: metric, n: n, k: K, reducedIsSquaredEuclidean: prepared.squaredEuclidean,
+                   indices: &indices, distances: &distances)
+        stats.finishCPUSeconds = lap()
+        guard includeSelf else { return (KNNGraph(n: n, k: K, indices: indices, distances: distances, includesSelf: false), stats) }
+        return (withSelf(n: n, k: K, indices: indices, distances: distances), stats)
+    }
+
+    /// The column means of the prepared rows and every row's squared norm after centring,
+    /// which blocked joins need to measure distances as matrix products.
+    static func blockedJoinData(_ prepared: ReducedDistanceRows) -> BlockedJoinData {
+        let n = prepared.n, d = prepared.d
+        return prepared.values.withUnsafeBufferPointer { xb in
+            let centre = JoinDistances.columnMeans(xb.baseAddress!, n: n, d: d)
+            let norms = centre.withUnsafeBufferPointer {
+                JoinDistances.centredSquaredNorms(xb.baseAddress!, n: n, d: d, centre: $0.baseAddress!)
+            }
+            return BlockedJoinData(centre: centre, norms: norms)
+        }
+    }
+
+    /// The K neighbours of every point (n × K, row-major) in the original point order and numbering.
+    static func originalOrder(_ state: NNDescentState, order: [Int32]?, rank: [Int32]) -> ([Int32], [Float]) {
+        let n = state.n, K = state.K
         var indices = [Int32](repeating: 0, count: n * K)
         var distances = [Float](repeating: 0, count: n * K)
         if let order {
@@ -166,17 +181,19 @@ public enum NNDescent {
         } else {
             for i in 0..<n * K { indices[i] = state.idx[i]; distances[i] = state.dist[i] }
         }
-        finishRows(data: data, metric: metric, n: n, k: K, reducedIsSquaredEuclidean: prepared.squaredEuclidean,
-                   indices: &indices, distances: &distances)
-        stats.finishCPUSeconds = lap()
-        guard includeSelf else { return (KNNGraph(n: n, k: K, indices: indices, distances: distances, includesSelf: false), stats) }
+        return (indices, distances)
+    }
+
+    /// The graph with each point as its own first neighbour (distance 0) before its K neighbours.
+    static func withSelf(n: Int, k K: Int, indices: [Int32], distances: [Float]) -> KNNGraph {
+        let k = K + 1
         var ind = [Int32](repeating: 0, count: n * k)
         var dst = [Float](repeating: 0, count: n * k)
         for i in 0..<n {
             ind[i * k] = Int32(i)
             for j in 0..<K { ind[i * k + 1 + j] = indices[i * K + j]; dst[i * k + 1 + j] = distances[i * K + j] }
         }
-        return (KNNGraph(n: n, k: k, indices: ind, distances: dst, includesSelf: true), stats)
+        return KNNGraph(n: n, k: k, indices: ind, distances: dst, includesSelf: true)
     }
 }
 
