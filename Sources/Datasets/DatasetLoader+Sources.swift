@@ -155,8 +155,10 @@ extension DatasetLoader {
                     throw DatasetsError.badHeader(path: lurl.path, detail: "a labels CSV must have one column, found \(t.data.cols)")
                 }
                 labels = try t.data.storage.enumerated().map { i, v in
-                    guard v.rounded() == v else { throw DatasetsError.nonNumericCell(path: lurl.path, row: i + 1, column: 1, text: "\(v)") }
-                    return Int(v)
+                    guard v.rounded() == v, let label = try? Checked.int(Double(v), "label", in: -(1 << 53)...(1 << 53)) else {
+                        throw DatasetsError.nonNumericCell(path: lurl.path, row: i + 1, column: 1, text: "\(v)")
+                    }
+                    return label
                 }
             } else {
                 labels = try IDX.readLabels(from: lurl)

@@ -4,7 +4,8 @@ import Lab
 
 /// `mbench`: the ManifoldBench command line.
 ///
-/// Exit codes: 0 success, 1 runtime failure, 2 usage or spec error.
+/// Exit codes: 0 success, 1 runtime failure, 2 usage or spec error; `mbench bench` with
+/// `--baseline` also returns 3 for a regression and 4 for an improvement only (see `BenchCommand`).
 @main
 struct MBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,6 +58,10 @@ enum ExitStatus {
     static let success: Int32 = 0
     static let failure: Int32 = 1
     static let usage: Int32 = 2
+    /// `mbench bench --baseline`: a regression beyond the tolerances (`BenchVerdict.regression`).
+    static let regression: Int32 = 3
+    /// `mbench bench --baseline`: improvements only (`BenchVerdict.improvement`).
+    static let improvementOnly: Int32 = 4
 }
 
 /// Options shared by commands that run algorithms.

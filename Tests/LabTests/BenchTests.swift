@@ -18,12 +18,9 @@ final class BenchTests: XCTestCase {
     /// Tiny and quick: no warm-up, two repetitions, a short calibration loop.
     private func bench(injected: Double = 0, threads: Int = 1) throws -> BenchReport {
         let spec = try SpecParser.parse(yaml: yaml, file: "bench-test.yaml")
-        let saved = Parallel.threadCount
-        Parallel.threadCount = threads
-        defer { Parallel.threadCount = saved }
         let options = BenchOptions(warmup: 0, repetitions: 2, calibrationRuns: 1, calibrationIterations: 100_000,
                                    injectedSeconds: injected)
-        return try BenchRunner(options: options, log: { _ in }).run(spec)
+        return try Parallel.withThreadCount(threads) { try BenchRunner(options: options, log: { _ in }).run(spec) }
     }
 
     func testReportHasEveryTaskPhaseAndOrderedStatistics() throws {

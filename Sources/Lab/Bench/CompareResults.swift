@@ -1,5 +1,6 @@
 import Embedding
 import Foundation
+import Linalg
 
 /// One side of a `--by` / `--vs` selection: a task field or parameter and the value it must have.
 ///
@@ -237,8 +238,8 @@ public struct ResultComparison: Sendable {
 
     static func row(_ name: String, kind: String, _ x: [Double], _ y: [Double], alpha: Double,
                     minimumTimeEffect: Double) -> CompareRow {
-        let S = CompareStatistics.self
-        let meanA = S.mean(x), meanB = S.mean(y)
+        let S = StatisticalTests.self
+        let meanA = Statistics.mean(x), meanB = Statistics.mean(y)
         let ratio: Double? = meanA != 0 ? meanB / meanA : nil
         var test: String, p: Double?, verdict = "no significant difference", significant = false
         if kind == "timing" {

@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 import Plot
 
 extension FigureRecipe {
@@ -36,7 +37,7 @@ extension FigureRecipe {
                 guard !xs.isEmpty else { continue }
                 let means = xs.map { byX[$0]!.reduce(0, +) / Double(byX[$0]!.count) }
                 var label = level
-                if fitExponent, let slope = PowerLaw.exponent(x: xs, y: means) {
+                if fitExponent, let slope = Statistics.powerLawExponent(x: xs, y: means) {
                     label += String(format: " (∝ n^%.2f)", slope).replacingOccurrences(of: "n^", with: xDimension == "n" ? "n^" : "x^")
                 }
                 axes.add(.line(LineSeries(x: xs, y: means, lower: xs.map { byX[$0]!.min()! },
@@ -58,18 +59,5 @@ extension FigureRecipe {
         }
         let grid = PanelGrid(rows: 1, cols: panels.count, panels: panels, title: text("title", spec.name))
         return try figureSize(defaultWidth: max(6.4, 4.6 * Double(panels.count) + 0.4), defaultHeight: 3.8).render(grid)
-    }
-}
-
-/// Least-squares slope of log y against log x: the exponent k of y ∝ x^k.
-enum PowerLaw {
-    static func exponent(x: [Double], y: [Double]) -> Double? {
-        let pairs = zip(x, y).filter { $0.0 > 0 && $0.1 > 0 }.map { (log($0.0), log($0.1)) }
-        guard pairs.count >= 2 else { return nil }
-        let mx = pairs.map(\.0).reduce(0, +) / Double(pairs.count)
-        let my = pairs.map(\.1).reduce(0, +) / Double(pairs.count)
-        let sxx = pairs.map { ($0.0 - mx) * ($0.0 - mx) }.reduce(0, +)
-        guard sxx > 0 else { return nil }
-        return pairs.map { ($0.0 - mx) * ($0.1 - my) }.reduce(0, +) / sxx
     }
 }

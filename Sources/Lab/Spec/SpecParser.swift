@@ -1,4 +1,5 @@
-import Crypto
+import Clustering
+import Datasets
 import Embedding
 import Foundation
 import Yams
@@ -44,7 +45,7 @@ public enum SpecParser {
         let fields = try top.mapping(allowed: topKeys)
         var spec = ExperimentSpec(name: defaultName, description: "", seeds: [0], datasets: [], algorithms: [],
                                   metrics: [], figures: [], clustering: nil, timeoutSeconds: nil, sourcePath: file,
-                                  sourceHash: SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined())
+                                  sourceHash: Checksum.sha256(text: text))
         var sawDatasets = false, sawAlgorithms = false, sawSeed = false
         for (key, keyNode, value) in fields {
             switch key {
@@ -120,8 +121,8 @@ public enum SpecParser {
                 spec.split = try oneOf(value, ["all", "train", "test"])
             case "transform":
                 spec.transformSplit = try oneOf(value, ["train", "test"])
-            case "subsample": spec.subsample = try oneOf(value, ["random", "stratified", "first"])
-            case "scaling": spec.scaling = try oneOf(value, ["none", "unit", "standardize"])
+            case "subsample": spec.subsample = try oneOf(value, Subsample.allCases.map(\.rawValue))
+            case "scaling": spec.scaling = try oneOf(value, Scaling.allCases.map(\.rawValue))
             case "path": spec.path = try value.string()
             case "labels": spec.labelsPath = try value.string()
             case "label_column": spec.labelColumn = try value.string()
@@ -202,10 +203,10 @@ public enum SpecParser {
             throw node.error("figure needs a 'kind'; known: \(FigureRecipes.kinds.keys.sorted().joined(separator: ", "))")
         }
         let kind = try kindField.value.string()
-        guard let allowed = FigureRecipes.kinds[kind] else {
+        guard let declared = FigureRecipes.settings(of: kind) else {
             throw kindField.value.error("unknown figure kind '\(kind)'; known: \(FigureRecipes.kinds.keys.sorted().joined(separator: ", "))")
         }
-        let fields = try node.mapping(allowed: ["kind", "file"] + allowed)
+        let fields = try node.mapping(allowed: ["kind", "file"] + declared.map(\.name))
         guard let fileField = fields.first(where: { $0.key == "file" }) else { throw node.error("figure needs a 'file' (e.g. embeddings.png)") }
         let file = try fileField.value.string()
         guard file.hasSuffix(".png"), !file.contains("/"), !file.hasPrefix(".") else {
@@ -213,15 +214,21 @@ public enum SpecParser {
         }
         var settings: [String: FigureSetting] = [:]
         for (key, _, value) in fields where key != "kind" && key != "file" {
+            let setting: FigureSetting
             if value.isSequence {
-                settings[key] = .list(try value.list().map { try $0.string() })
+                setting = .list(try value.list().map { try $0.string() })
             } else {
                 switch try value.parameterValue() {
-                case .number(let x): settings[key] = .number(x)
-                case .flag(let b): settings[key] = .flag(b)
-                case .text(let s): settings[key] = .text(s)
+                case .number(let x): setting = .number(x)
+                case .flag(let b): setting = .flag(b)
+                case .text(let s): setting = .text(s)
                 }
             }
+            // Every setting is checked against its declaration now, so drawing never meets a bad value.
+            if let declaration = declared.first(where: { $0.name == key }), let problem = declaration.problem(with: setting) {
+                throw value.error("figure '\(file)': \(problem)")
+            }
+            settings[key] = setting
         }
         return FigureSpec(kind: kind, file: file, settings: settings, line: node.line, column: node.column)
     }
@@ -233,15 +240,15 @@ public enum SpecParser {
             case "k":
                 if !value.isSequence, let text = try? value.string(), text.contains("...") || text.contains("-") {
                     let bounds = text.components(separatedBy: text.contains("...") ? "..." : "-").compactMap { Int($0) }
-                    guard bounds.count == 2, bounds[0] >= 1, bounds[0] <= bounds[1] else {
-                        throw value.error("'clustering.k' range must look like 2...30 with 1 ≤ low ≤ high, got '\(text)'")
+                    guard bounds.count == 2, bounds[0] >= 1, bounds[0] <= bounds[1], bounds[1] <= 100_000 else {
+                        throw value.error("'clustering.k' range must look like 2...30 with 1 ≤ low ≤ high ≤ 100000, got '\(text)'")
                     }
                     spec.ks = Array(bounds[0]...bounds[1])
                 } else {
                     spec.ks = try value.listOrSingle().map { try $0.int(1...100_000, what: "a positive cluster count") }
                 }
             case "covariance":
-                spec.covarianceTypes = try value.listOrSingle().map { try oneOf($0, ["full", "tied", "diag", "spherical"]) }
+                spec.covarianceTypes = try value.listOrSingle().map { try oneOf($0, CovarianceType.allCases.map(\.rawValue)) }
             case "n_init":
                 spec.nInit = try value.int(1...100)
             default: break

@@ -3,7 +3,7 @@ import Linalg
 /// Data rearranged so that a cheap "reduced" distance orders neighbours the same
 /// way as the metric: squared Euclidean on the raw rows (euclidean), on unit-length
 /// rows (cosine) or on centred unit-length rows (correlation); the metric itself otherwise.
-struct PreparedData {
+struct ReducedDistanceRows {
     let n: Int
     let d: Int
     /// Row-major n × d values used by the reduced distance and by RP-tree splits.
@@ -58,7 +58,7 @@ struct PreparedData {
     }
 
     /// The rows `order[0]`, `order[1]`, … (a permutation or any selection of row indices).
-    func selectingRows(_ order: [Int32]) -> PreparedData {
+    func selectingRows(_ order: [Int32]) -> ReducedDistanceRows {
         var v = [Float](repeating: 0, count: order.count * d)
         let d = self.d
         values.withUnsafeBufferPointer { src in
@@ -69,7 +69,7 @@ struct PreparedData {
                 }
             }
         }
-        return PreparedData(n: order.count, d: d, values: v, squaredEuclidean: squaredEuclidean, metric: metric)
+        return ReducedDistanceRows(n: order.count, d: d, values: v, squaredEuclidean: squaredEuclidean, metric: metric)
     }
 
     /// Reduced distance between rows a and b of `values` (pointers into it).

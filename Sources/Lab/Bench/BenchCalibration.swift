@@ -77,7 +77,7 @@ public enum CalibrationKernel {
 
     /// One unit in seconds from sgemm and scalar samples: the sum of their medians.
     public static func unit(sgemm: [Double], scalar: [Double]) -> Double {
-        BenchStatistic.median(sgemm.sorted()) + BenchStatistic.median(scalar.sorted())
+        Statistics.median(sorted: sgemm.sorted()) + Statistics.median(sorted: scalar.sorted())
     }
 
     /// Combines measurements taken before and after the tasks.

@@ -23,6 +23,13 @@ struct FigureRecipe {
         return fallback
     }
 
+    /// A whole-number setting in `range` (`SpecParser` has checked it against its declaration;
+    /// this keeps the conversion safe for figure specs built in code).
+    func integer(_ key: String, _ fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard case .number(let x)? = figure.settings[key] else { return fallback }
+        do { return try Checked.int(x, "'\(key)'", in: range) } catch { throw self.error("\(error)") }
+    }
+
     func flag(_ key: String, _ fallback: Bool) -> Bool {
         if case .flag(let b)? = figure.settings[key] { return b }
         return fallback

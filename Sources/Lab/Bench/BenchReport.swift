@@ -16,14 +16,7 @@ public struct BenchStatistic: Codable, Sendable, Equatable {
         self.samples = samples
         self.min = sorted.first ?? 0
         self.max = sorted.last ?? 0
-        self.median = BenchStatistic.median(sorted)
-    }
-
-    /// Median of an already sorted list (mean of the two middle values for even counts).
-    static func median(_ sorted: [Double]) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        self.median = Statistics.median(sorted: sorted)
     }
 }
 

@@ -1,4 +1,4 @@
-import Crypto
+import Datasets
 import Embedding
 import Foundation
 
@@ -65,7 +65,7 @@ public struct ExperimentTask: Codable, Sendable {
                                     parameters: parameters, seed: seed)
         // Encoding plain strings, numbers and dictionaries cannot fail.
         let bytes = (try? encoder.encode(content)) ?? Data()
-        return SHA256.hash(data: bytes).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return String(Checksum.sha256(bytes).prefix(16))  // the first 8 bytes of the SHA-256, in hex
     }
 
     /// A short human-readable description ("umap n_neighbors=15 on mnist n=1000 seed=0").

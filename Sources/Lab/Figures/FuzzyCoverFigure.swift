@@ -20,8 +20,10 @@ extension FigureRecipe {
             throw error("'fuzzy-cover' draws 2-D input data; '\(record.task.datasetLabel)' has \(points.cols) dimensions")
         }
         var defaultK = 15
-        if case .number(let neighbors)? = record.task.parameters["n_neighbors"] { defaultK = Int(neighbors) - 1 }
-        let k = Int(number("k", Double(defaultK)))
+        if case .number(let neighbors)? = record.task.parameters["n_neighbors"] {
+            do { defaultK = try Checked.int(neighbors, "n_neighbors", in: 2...Int.max) - 1 } catch { throw self.error("\(error)") }
+        }
+        let k = try integer("k", defaultK, in: 1...Int.max)
         guard k >= 1, k < points.rows else { throw error("'k' must be in 1...\(points.rows - 1), got \(k)") }
         let graph = try ExactKNN.euclidean(points, k: k, includeSelf: false)
         let radius = (0..<points.rows).map { Double(graph.distances[$0 * k + k - 1]) }

@@ -1,18 +1,12 @@
 import Foundation
 
-/// The small statistics `mbench compare` needs: Student t intervals, Welch's
+/// The hypothesis tests `mbench compare` needs: Student t intervals, Welch's
 /// t-test and the Mann–Whitney U test. Formulas from standard references
-/// (regularised incomplete beta by Lentz's continued fraction).
-public enum CompareStatistics {
-    /// Mean of `x` (0 for an empty list).
-    public static func mean(_ x: [Double]) -> Double { x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count) }
-
-    /// Sample variance (n − 1 denominator; 0 for fewer than two values).
-    public static func variance(_ x: [Double]) -> Double {
-        guard x.count > 1 else { return 0 }
-        let m = mean(x)
-        return x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)
-    }
+/// (regularised incomplete beta by Lentz's continued fraction); means, variances
+/// and ranks come from `Statistics`.
+public enum StatisticalTests {
+    private static func mean(_ x: [Double]) -> Double { Statistics.mean(x) }
+    private static func variance(_ x: [Double]) -> Double { Statistics.variance(x) }
 
     /// Half-width of the two-sided `level` (default 95 %) Student-t confidence interval of the mean
     /// (nil for fewer than two values).
@@ -43,20 +37,9 @@ public enum CompareStatistics {
     public static func mannWhitney(_ a: [Double], _ b: [Double]) -> (u: Double, p: Double, exact: Bool)? {
         let m = a.count, n = b.count
         guard m > 0, n > 0 else { return nil }
-        let pooled = (a.map { ($0, 0) } + b.map { ($0, 1) }).sorted { $0.0 < $1.0 }
-        var ranks = [Double](repeating: 0, count: pooled.count)
-        var tieTerm = 0.0, hasTies = false
-        var i = 0
-        while i < pooled.count {
-            var j = i
-            while j + 1 < pooled.count && pooled[j + 1].0 == pooled[i].0 { j += 1 }
-            let rank = Double(i + j + 2) / 2
-            for k in i...j { ranks[k] = rank }
-            let t = Double(j - i + 1)
-            if t > 1 { hasTies = true; tieTerm += t * t * t - t }
-            i = j + 1
-        }
-        let rankSumA = zip(pooled, ranks).filter { $0.0.1 == 0 }.reduce(0.0) { $0 + $1.1 }
+        let ranking = Statistics.ranking(a + b)
+        let tieTerm = ranking.tieTerm, hasTies = ranking.hasTies
+        let rankSumA = ranking.ranks.prefix(m).reduce(0.0, +)
         let u = rankSumA - Double(m * (m + 1)) / 2
         let mu = Double(m * n) / 2
         if !hasTies && m <= 25 && n <= 25 {

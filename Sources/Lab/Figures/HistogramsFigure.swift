@@ -10,7 +10,7 @@ extension FigureRecipe {
             throw error("'values' must name a stored per-point series (for example sigma)")
         }
         let panelDimension = text("panels", "dataset"), overlayDimension = text("series", "algorithm")
-        let bins = Int(number("bins", 40)), density = flag("density", true)
+        let bins = try integer("bins", 40, in: 1...10_000), density = flag("density", true)
         let layout: [(title: String, series: String, records: [RunRecord])] = valueNames.count > 1
             ? valueNames.map { ($0.replacingOccurrences(of: "_", with: " "), $0, records) }
             : FigureRecipe.levels(panelDimension, in: records).map { panel in

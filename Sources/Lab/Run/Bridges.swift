@@ -1,4 +1,3 @@
-import Crypto
 import Datasets
 import Foundation
 import Linalg
@@ -70,9 +69,7 @@ enum ArrayFiles {
         return sha256(bytes)
     }
 
-    static func sha256(_ bytes: Data) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
+    static func sha256(_ bytes: Data) -> String { Checksum.sha256(bytes) }
 }
 
 /// Connects `Lab` to the `Quality` module: metric names and evaluation.

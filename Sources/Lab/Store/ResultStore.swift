@@ -1,7 +1,5 @@
+import Datasets
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The results of one experiment on disk: `<root>/<experiment>/results/<task id>.json`
 /// beside `<task id>.npy` (the embedding) and optional label/series files.
@@ -59,26 +57,21 @@ public struct ResultStore: Sendable {
         try ResultStore.writeAtomically(bytes, to: url("\(record.task.id).json"))
     }
 
-    /// Writes `bytes` to `url` through a temporary file in the same folder and a rename.
+    /// Writes `bytes` to `url` through `Datasets.AtomicFile`: a temporary file in the same
+    /// folder, flushed, renamed into place, and the folder flushed. The folder must exist.
     public static func writeAtomically(_ bytes: Data, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".partial-\(UUID().uuidString)-\(url.lastPathComponent)")
         do {
-            try bytes.write(to: temporary)
-            // rename(2) replaces the target atomically: readers see the old file or the new one.
-            guard rename(temporary.path, url.path) == 0 else {
-                throw LabError.io("cannot rename into \(url.path): \(String(cString: strerror(errno)))")
-            }
+            try AtomicFile.write(bytes, to: url, createDirectory: false)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw LabError.io("cannot write \(url.path): \(error.localizedDescription)")
+            throw LabError.io("cannot write \(url.path): \(error)")
         }
     }
 
-    /// Removes temporary files left by an interrupted run.
+    /// Removes temporary files left by an interrupted run (`AtomicFile`'s, and the
+    /// `.partial-*` names of older versions).
     public func removeLeftovers() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: resultsDirectory.path)) ?? []
-        for name in names where name.hasPrefix(".partial-") {
+        for name in names where name.hasPrefix(".partial-") || AtomicFile.isTemporary(name) {
             try? FileManager.default.removeItem(at: url(name))
         }
     }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Plot
 
@@ -38,7 +39,7 @@ enum FigureDrawing {
                             "Software": "mbench \(Provenance.toolVersion)",
                             "Experiment": spec.name, "Spec-SHA256": spec.sourceHash]
             do {
-                try rendered.writePNG(to: url, metadata: metadata)
+                try AtomicFile.write(rendered.pngData(metadata: metadata), to: url, createDirectory: false)
             } catch {
                 throw LabError.io("cannot write figure \(url.path): \(error)")
             }
@@ -57,7 +58,7 @@ enum RecordSelection {
         return Plan(spec: spec).tasks.compactMap { byID[$0.id] }
     }
 
-    /// Keeps records matching every `key=value` condition (keys as in `FigureRecipe.value(of:in:)`).
+    /// Keeps records matching every `key=value` condition (keys as in `FigureRecipe.key(_:of:)`).
     static func filter(_ records: [RunRecord], by conditions: [String], figure: FigureSpec,
                        spec: ExperimentSpec) throws -> [RunRecord] {
         var out = records
