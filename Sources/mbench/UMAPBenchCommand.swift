@@ -2,6 +2,7 @@ import ArgumentParser
 import Embedding
 import Datasets
 import Foundation
+import Lab
 import Linalg
 import Neighbors
 import Quality
@@ -76,9 +77,9 @@ struct UMAPBenchCommand: ParsableCommand {
         if let epochs { params["n_epochs"] = .number(Double(epochs)) }
         if sequential { params["deterministic"] = .flag(false) }
         let umap = try UMAP(parameters: params)
-        let t1 = Clock.wallSeconds()
+        let clock = FitClock()
         let r = try umap.fit(data, labels: nil, seed: seed, progress: nil)
-        let total = Clock.wallSeconds() - t1 - r.diagnosticWallSeconds
+        let total = clock.stop(r).wallSeconds
         for p in r.phases { print(String(format: "  %-10@ wall %7.2f s  cpu %7.2f s", p.name as NSString, p.wallSeconds, p.cpuSeconds)) }
         print(String(format: "fit total %.2f s; knn_recall %.4f; a %.4f b %.4f; peak RSS %d MiB", total,
                      r.diagnostics["knn_recall"] ?? -1, r.diagnostics["a"] ?? 0, r.diagnostics["b"] ?? 0,

@@ -135,12 +135,12 @@ public struct BenchRunner {
         var deterministic = true
         for _ in 0..<options.repetitions {
             let canReadPeak = MachineFacts.resetPeakRSS()
-            // CPU time includes finished child processes (external reference implementations).
-            let wall0 = Clock.wallSeconds(), cpu0 = Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds()
+            let clock = FitClock()
             let result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: nil)
             if options.injectedSeconds > 0 { BenchRunner.busyWork(seconds: options.injectedSeconds) }
-            fitWall.append(Clock.wallSeconds() - wall0 - result.diagnosticWallSeconds)
-            fitCPU.append(Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds() - cpu0 - result.diagnosticCPUSeconds)
+            let seconds = clock.stop(result)
+            fitWall.append(seconds.wallSeconds)
+            fitCPU.append(seconds.cpuSeconds)
             if canReadPeak, let peak = Clock.peakRSSBytes() { peaks.append(Double(peak)) }
             for phase in result.phases {
                 if phaseWall[phase.name] == nil { phaseOrder.append(phase.name) }

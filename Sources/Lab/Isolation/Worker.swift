@@ -79,7 +79,11 @@ public enum Worker {
                                               metrics: ticket.context.metrics)
             report = try encode(result)
         }
-        try ResultStore.writeAtomically(report, to: URL(fileURLWithPath: ticket.reportPath))
+        // A plain write: the parent reads the report only after this process exited 0, and it is
+        // deleted right after, so neither atomicity nor fsync would buy anything.
+        do { try report.write(to: URL(fileURLWithPath: ticket.reportPath)) } catch {
+            throw LabError.io("cannot write the worker report \(ticket.reportPath): \(error.localizedDescription)")
+        }
     }
 
     /// Loads the task's data and runs it, writing its arrays into the store; returns the draft record.

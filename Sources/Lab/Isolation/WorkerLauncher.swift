@@ -47,7 +47,10 @@ public struct WorkerLauncher: Sendable {
                                     timeLimitSeconds: timeLimit, threads: ticket.threads)
         let outcome: ChildOutcome
         do {
-            try ResultStore.writeAtomically(try Worker.encode(ticket), to: ticketURL)
+            // A plain write: the worker starts after it, and it is deleted when the worker ends.
+            do { try Worker.encode(ticket).write(to: ticketURL) } catch {
+                throw LabError.io("cannot write \(ticketURL.path): \(error.localizedDescription)")
+            }
             var environment = ProcessInfo.processInfo.environment
             environment[MachineFacts.gitCommitVariable] = MachineFacts.gitCommit
             // mbench calls OpenBLAS from one thread per chunk (`Linalg.BLAS`); without this its

@@ -74,9 +74,9 @@ public struct OneOffEmbedding {
                 name: name, n: n, split: nil, subsample: "random", scaling: "none", path: nil, labelsPath: nil,
                 labelColumn: nil, options: [:], pca: nil), seed: seed)
         }
-        let start = Clock.wallSeconds()
+        let clock = FitClock()
         let result = try model.fit(data.matrix, labels: data.labels, seed: seed, progress: nil)
-        let seconds = Clock.wallSeconds() - start - result.diagnosticWallSeconds
+        let seconds = clock.stop(result).wallSeconds
         _ = try ArrayFiles.write(result.embedding, to: out)
         var line = "\(algorithm): \(data.matrix.rows) × \(data.matrix.cols) → \(result.embedding.cols) dimensions in "
             + String(format: "%.2f s", seconds) + ", wrote \(out.path)"

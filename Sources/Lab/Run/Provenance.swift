@@ -97,16 +97,6 @@ public enum MachineFacts {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Current resident set size of this process in bytes (VmRSS), or nil where unknown.
-    public static func currentRSSBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
-        }
-        return nil
-    }
-
     /// Resets the kernel's peak-RSS counter (VmHWM) so the next reading is the peak of what follows.
     /// Returns false where that is not supported.
     @discardableResult

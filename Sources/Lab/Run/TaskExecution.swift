@@ -39,7 +39,7 @@ struct TaskExecution {
     var fingerprint: TaskFingerprint
 
     func run() throws -> RunRecord {
-        let rssBeforeFit = MachineFacts.currentRSSBytes()
+        let rssBeforeFit = Clock.residentBytes()
         var timer = self.timer
         let result: EmbeddingResult
         var transformed: Matrix?
@@ -54,7 +54,7 @@ struct TaskExecution {
         } else {
             let algorithm = try Catalog.makeAlgorithm(task.algorithm, parameters: task.parameters)
             // CPU time includes child processes (external reference implementations).
-            let start = (Clock.wallSeconds(), Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds())
+            let clock = FitClock()
             if let heldOut = data.heldOut {
                 guard let transforming = algorithm as? any TransformingAlgorithm else {
                     throw LabError.invalid("algorithm '\(task.algorithm)' cannot place held-out points with transform")
@@ -64,8 +64,7 @@ struct TaskExecution {
             } else {
                 result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: progress)
             }
-            fitWall = Clock.wallSeconds() - start.0 - result.diagnosticWallSeconds
-            fitCPU = Clock.processCPUSeconds() + ExternalProcess.childCPUSeconds() - start.1 - result.diagnosticCPUSeconds
+            (fitWall, fitCPU) = clock.stop(result)
             timer.append(result.phases)
         }
         if let bad = result.embedding.firstNonFinite() {

@@ -1,5 +1,4 @@
 import Clustering
-import Crypto
 import Datasets
 import Embedding
 import Foundation
@@ -87,17 +86,13 @@ public struct ImplementationFingerprints: Sendable {
     static func adapterHash(_ script: String) -> String {
         adapterHashes.withLock { cache in
             if let known = cache[script] { return known }
-            var hasher = SHA256()
-            var found = false
+            var bytes = Data()
             if let directory = try? ExternalAdapters.directory() {
                 for file in [script, "mbench_adapter.py"] {
-                    if let bytes = FileManager.default.contents(atPath: directory.appendingPathComponent(file).path) {
-                        hasher.update(data: bytes)
-                        found = true
-                    }
+                    bytes += FileManager.default.contents(atPath: directory.appendingPathComponent(file).path) ?? Data()
                 }
             }
-            let text = found ? hasher.finalize().prefix(4).map { String(format: "%02x", $0) }.joined() : "missing"
+            let text = bytes.isEmpty ? "missing" : String(Checksum.sha256(bytes).prefix(8))
             cache[script] = text
             return text
         }

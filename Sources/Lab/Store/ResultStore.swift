@@ -48,13 +48,18 @@ public struct ResultStore: Sendable {
 
     /// Writes the record atomically (after its data files).
     public func write(_ record: RunRecord) throws {
+        try writeJSON(record, to: url("\(record.task.id).json"), what: "record \(record.task.id)")
+    }
+
+    /// Writes `value` as pretty-printed JSON with sorted keys, atomically.
+    func writeJSON<T: Encodable>(_ value: T, to url: URL, what: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let bytes: Data
-        do { bytes = try encoder.encode(record) } catch {
-            throw LabError.io("cannot encode record \(record.task.id): \(error)")
+        do { bytes = try encoder.encode(value) } catch {
+            throw LabError.io("cannot encode \(what): \(error)")
         }
-        try ResultStore.writeAtomically(bytes, to: url("\(record.task.id).json"))
+        try ResultStore.writeAtomically(bytes, to: url)
     }
 
     /// Writes `bytes` to `url` through `Datasets.AtomicFile`: a temporary file in the same

@@ -62,13 +62,7 @@ extension ResultStore {
 
     /// Writes a failure atomically.
     public func write(_ failure: TaskFailure) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let bytes: Data
-        do { bytes = try encoder.encode(failure) } catch {
-            throw LabError.io("cannot encode the failure of task \(failure.task.id): \(error)")
-        }
-        try ResultStore.writeAtomically(bytes, to: failureURL(failure.task.id))
+        try writeJSON(failure, to: failureURL(failure.task.id), what: "the failure of task \(failure.task.id)")
     }
 
     /// Removes a task's failure file (after it succeeded).

@@ -1,4 +1,3 @@
-import Crypto
 import Datasets
 import Embedding
 import Foundation
@@ -27,7 +26,7 @@ final class ImplementationFingerprintTests: XCTestCase {
     ]
 
     private func hash(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: Data(bytes)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        String(Checksum.sha256(bytes).prefix(16))
     }
 
     private func check(_ key: String, _ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) {
