@@ -123,6 +123,19 @@ final class BenchTests: XCTestCase {
         XCTAssertEqual(BenchComparison(current: now, baseline: base, tolerances: BenchTolerances(time: 0.5)).verdict, .unchanged)
     }
 
+    func testTimesAreNotGatedAcrossCPUModelsButMemoryAndQualityAre() throws {
+        var (now, base) = try pair(baseCPU: [1.0, 1.0, 1.0], nowCPU: [2.0, 2.1, 2.2])
+        XCTAssertEqual(BenchComparison(current: now, baseline: base, tolerances: BenchTolerances()).verdict, .regression)
+        base.cpuModel = "AMD EPYC"
+        now.cpuModel = "Intel(R) Xeon(R) Processor"
+        let across = BenchComparison(current: now, baseline: base, tolerances: BenchTolerances())
+        XCTAssertEqual(across.verdict, .unchanged)
+        XCTAssertTrue(across.notes.contains { $0.contains("times are shown for information only") })
+        (now, base) = try pair(baseCPU: [1, 1], nowCPU: [1, 1], baseMetric: 0.95, nowMetric: 0.90, baseRSS: 1e8, nowRSS: 1e8)
+        base.cpuModel = "AMD EPYC"
+        XCTAssertEqual(BenchComparison(current: now, baseline: base, tolerances: BenchTolerances()).verdict, .regression)
+    }
+
     func testFasterButWorseQualityIsARegression() throws {
         let (now, base) = try pair(baseCPU: [2, 2], nowCPU: [1, 1], baseMetric: 0.95, nowMetric: 0.93)
         let comparison = BenchComparison(current: now, baseline: base, tolerances: BenchTolerances())
