@@ -166,6 +166,8 @@ public enum IDX {
     /// row of a memory-mapped file costs one row of memory.
     public static func decodeValues(_ raw: UnsafeRawBufferPointer, header h: Header, scale: Float,
                                     elements: Range<Int>, into out: UnsafeMutableBufferPointer<Float>) {
+        // Callers pass ranges derived from this header (`DatasetLoader.decodeRows`: row indices drawn
+        // from the header's own row count), never numbers from a user; a violation is a bug here.
         precondition(elements.lowerBound >= 0 && elements.upperBound <= h.count && out.count >= elements.count)
         let src = UnsafeRawBufferPointer(rebasing: raw[(h.dataOffset + elements.lowerBound * h.dtype.size)...])
         let count = elements.count

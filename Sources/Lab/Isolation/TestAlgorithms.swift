@@ -60,7 +60,7 @@ struct SleepingAlgorithm: EmbeddingAlgorithm {
     }
 
     func fit(_ data: Matrix, labels: [Int]?, seed: UInt64, progress: ProgressHandler?) throws -> EmbeddingResult {
-        usleep(UInt32(seconds * 1_000_000))
+        Thread.sleep(forTimeInterval: seconds)
         return EmbeddingResult(embedding: try TestAlgorithms.firstColumns(data))
     }
 }

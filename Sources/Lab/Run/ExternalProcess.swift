@@ -119,8 +119,9 @@ public struct ExternalProcess: Sendable {
         // The reference's own peak: what the adapter read of its own address space (VmHWM) when it
         // reports it, else wait4's, which the kernel floors at this process's high-water mark at
         // spawn (see `ChildProcess`).
-        diagnostics[referencePeakRSSDiagnostic] = report.diagnostics["reference_own_peak_rss_bytes"]
-            ?? Double(outcome.peakRSSBytes)
+        // The adapter's number is program output: used only when it is a plausible byte count.
+        let reported = report.diagnostics["reference_own_peak_rss_bytes"].flatMap { $0 >= 0 && $0 <= 0x1p50 ? $0 : nil }
+        diagnostics[referencePeakRSSDiagnostic] = reported ?? Double(outcome.peakRSSBytes)
         if let fit = report.phases.first(where: { $0.name == "fit" }) {
             diagnostics["reference_fit_seconds"] = fit.wallSeconds
             diagnostics["reference_fit_cpu_seconds"] = fit.cpuSeconds

@@ -94,8 +94,10 @@ struct TaskExecution {
             clusteringFiles = (outcome.report, outcome.clusters)
         }
         let peak = earlier?.record.peakRSSBytes ?? Clock.peakRSSBytes()
-        let referencePeak = earlier?.record.referencePeakRSSBytes
-            ?? result.diagnostics[referencePeakRSSDiagnostic].map { Int($0) }
+        var referencePeak = earlier?.record.referencePeakRSSBytes
+        if referencePeak == nil, let reported = result.diagnostics[referencePeakRSSDiagnostic] {
+            referencePeak = try Checked.rounded(reported, referencePeakRSSDiagnostic, in: 0...Int.max)
+        }
         // Arrays beside the record, named "<task id>.<name>.npy"; each write returns the file's SHA-256.
         func write(_ matrix: Matrix, _ name: String?) throws -> (file: String, hash: String) {
             let file = name.map { "\(task.id).\($0).npy" } ?? "\(task.id).npy"
