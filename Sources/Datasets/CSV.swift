@@ -102,8 +102,8 @@ public enum CSV {
         return Float(t)
     }
 
-    /// Splits a line at commas outside double quotes; quotes are removed and `""` becomes `"`.
-    static func splitCells(_ line: Substring) -> [String] {
+    /// Splits a line at `delimiter` (default comma) outside double quotes; quotes are removed and `""` becomes `"`.
+    static func splitCells(_ line: Substring, delimiter: Character = ",") -> [String] {
         var cells: [String] = []
         var current = ""
         var quoted = false
@@ -119,7 +119,7 @@ public enum CSV {
                 } else { current.append(c) }
             } else if c == "\"" {
                 quoted = true
-            } else if c == "," {
+            } else if c == delimiter {
                 cells.append(current)
                 current = ""
             } else {

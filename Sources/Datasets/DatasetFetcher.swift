@@ -91,10 +91,10 @@ public struct DatasetFetcher: Sendable {
         if let mirror {
             if mirror.hasPrefix("http://") || mirror.hasPrefix("https://") {
                 let base = mirror.hasSuffix("/") ? mirror : mirror + "/"
-                if let url = URL(string: base + entry.name + "/" + file.gzName) { out.append(.remote(url, kind: "mirror")) }
+                if let url = URL(string: base + entry.mirrorFolder + "/" + file.servedName) { out.append(.remote(url, kind: "mirror")) }
             } else {
                 let path = mirror.hasPrefix("file://") ? String(mirror.dropFirst(7)) : mirror
-                out.append(.directory(URL(fileURLWithPath: path).appendingPathComponent(entry.name), kind: "mirror"))
+                out.append(.directory(URL(fileURLWithPath: path).appendingPathComponent(entry.mirrorFolder), kind: "mirror"))
             }
         }
         if useSystemCopies {
@@ -102,7 +102,7 @@ public struct DatasetFetcher: Sendable {
         }
         if usePublicURLs {
             for base in entry.urls {
-                if let url = URL(string: base + file.gzName) { out.append(.remote(url, kind: "public")) }
+                if let url = URL(string: base + file.servedName) { out.append(.remote(url, kind: "public")) }
             }
         }
         return out
@@ -122,16 +122,16 @@ public struct DatasetFetcher: Sendable {
             do {
                 switch source {
                 case let .directory(dir, kind):
-                    let candidates = [dir.appendingPathComponent(file.gzName), dir.appendingPathComponent(file.name)]
+                    let candidates = [dir.appendingPathComponent(file.servedName), dir.appendingPathComponent(file.name)]
                     guard let found = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0.path) }) else {
-                        tried.append("\(source): no \(file.gzName) or \(file.name)")
+                        tried.append("\(source): no \(file.servedName) or \(file.name)")
                         continue
                     }
                     try install(from: found, entry, file, source: "\(kind) \(found.path)")
                 case let .remote(url, _):
                     let temp = try AtomicFile.temporaryURL(besides: target.appendingPathExtension("gz"))
                     defer { try? FileManager.default.removeItem(at: temp) }
-                    try download(url, to: temp, label: "\(entry.name)/\(file.gzName)", progress: progress)
+                    try download(url, to: temp, label: "\(entry.name)/\(file.servedName)", progress: progress)
                     try install(from: temp, entry, file, source: source.description)
                 }
                 return (target, source.description)
@@ -141,7 +141,7 @@ public struct DatasetFetcher: Sendable {
             }
         }
         if let mismatch { throw mismatch }
-        throw DatasetsError.unavailable(dataset: entry.name, file: file.gzName, tried: tried)
+        throw DatasetsError.unavailable(dataset: entry.name, file: file.servedName, tried: tried)
     }
 
     /// Re-hashes the cached payload of `file` (fetching it first if needed); a mismatch removes it.

@@ -50,6 +50,9 @@ public enum DatasetLoader {
             return try loadFile(request, seed: seed)
         }
         if let entry = registry.entry(named: request.name) {
+            guard entry.format == .idx else {
+                throw DatasetsError.invalidRequest("'\(entry.name)' is a table: declare its blocks (blocks: [{columns: [...], metric: ...}]) in the data-set entry")
+            }
             return try loadRegistry(entry, request: request, seed: seed, fetcher: fetcher, progress: progress)
         }
         if generatorNames.contains(request.name) {

@@ -13,19 +13,22 @@ public struct DatasetRegistry: Sendable {
         public var name: String
         /// Size in bytes of the decompressed IDX payload.
         public var size: Int
-        /// SHA-256 (lowercase hex) of the decompressed IDX payload.
+        /// SHA-256 (lowercase hex) of the decompressed IDX payload (of the file itself for tables).
         public var sha256: String
+        /// Whether servers hold the file gzip'd as `<name>.gz` (IDX sets) or as it is (tables).
+        public var servedCompressed: Bool
 
-        public init(split: String, isImages: Bool, name: String, size: Int, sha256: String) {
+        public init(split: String, isImages: Bool, name: String, size: Int, sha256: String, servedCompressed: Bool = true) {
             self.split = split
             self.isImages = isImages
             self.name = name
             self.size = size
             self.sha256 = sha256
+            self.servedCompressed = servedCompressed
         }
 
-        /// The file name on servers: `<name>.gz`.
-        public var gzName: String { name + ".gz" }
+        /// The file name on servers: `<name>.gz`, or `<name>` for a file served uncompressed.
+        public var servedName: String { servedCompressed ? name + ".gz" : name }
     }
 
     /// One named data set.
@@ -41,9 +44,24 @@ public struct DatasetRegistry: Sendable {
         /// Divisor mapping the stored values to [0, 1] (255 for 8-bit images).
         public var pixelScale: Float
         public var files: [File]
+        /// What the files hold: IDX images and labels, or one CSV table (`TableLoader`).
+        public var format: Format
+        /// Folder of the mirror (and of an http mirror) holding the files; default the set's name.
+        public var mirrorFolder: String
+
+        /// What a registry set's files hold.
+        public enum Format: String, Sendable {
+            /// Images and labels as IDX files, one pair per split.
+            case idx
+            /// One CSV table (split "all") read with typed columns.
+            case table
+        }
 
         public init(name: String, description: String, urls: [String], systemDirectories: [String] = [],
-                    imageShape: [Int]?, pixelScale: Float = 255, files: [File]) {
+                    imageShape: [Int]?, pixelScale: Float = 255, files: [File], format: Format = .idx,
+                    mirrorFolder: String? = nil) {
+            self.format = format
+            self.mirrorFolder = mirrorFolder ?? name
             self.name = name
             self.description = description
             self.urls = urls
@@ -74,7 +92,8 @@ public struct DatasetRegistry: Sendable {
 
     public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
 
-    /// MNIST and Fashion-MNIST with the mirrors torchvision and Keras use.
+    /// MNIST and Fashion-MNIST with the mirrors torchvision and Keras use; the mixed-type tables
+    /// (Palmer penguins, US airports) from the sources their PyPI packages are built from.
     public static let standard = DatasetRegistry(entries: [
         Entry(
             name: "mnist",
@@ -116,5 +135,31 @@ public struct DatasetRegistry: Sendable {
                 File(split: "test", isImages: false, name: "t10k-labels-idx1-ubyte", size: 10_008,
                      sha256: "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
             ]),
+        Entry(
+            name: "penguins",
+            description: "Palmer penguins (Horst, Hill, Gorman; CC0): 344 penguins, 3 species, 3 islands; numeric, categorical, missing values written NA",
+            urls: [
+                "https://raw.githubusercontent.com/mcnakhaee/palmerpenguins/v0.1.6/palmerpenguins/data/",   // PyPI palmerpenguins 0.1.6
+                "https://raw.githubusercontent.com/mcnakhaee/palmerpenguins/master/palmerpenguins/data/",
+            ],
+            imageShape: nil,
+            files: [
+                File(split: "all", isImages: true, name: "penguins.csv", size: 15_241,
+                     sha256: "f204db2c753b0937caac3cb35258562c14f073e4bbc76be24b4c51ce22767a93", servedCompressed: false),
+            ],
+            format: .table, mirrorFolder: "tables"),
+        Entry(
+            name: "airports",
+            description: "US airports (Vega datasets, BSD-3): 3 376 airports with name, city, state, latitude, longitude",
+            urls: [
+                "https://raw.githubusercontent.com/altair-viz/vega_datasets/v0.9.0/vega_datasets/_data/",  // PyPI vega-datasets 0.9.0
+                "https://cdn.jsdelivr.net/npm/vega-datasets@1.29.0/data/",
+            ],
+            imageShape: nil,
+            files: [
+                File(split: "all", isImages: true, name: "airports.csv", size: 210_365,
+                     sha256: "903c7169e6d558eefb95295fe2947ec8503135fbb855ea5c737cf4a90ea603ad", servedCompressed: false),
+            ],
+            format: .table, mirrorFolder: "tables"),
     ])
 }

@@ -31,6 +31,10 @@ public enum DatasetsError: Error, Equatable, CustomStringConvertible, Sendable {
     case nonNumericCell(path: String, row: Int, column: Int, text: String)
     /// A CSV label column that is not in the header.
     case missingColumn(path: String, column: String, header: [String])
+    /// A cell (or a whole column, or the line) of a typed table that cannot be used; line and column 1-based.
+    case badCell(path: String, line: Int, column: Int, detail: String)
+    /// A column of a typed table that cannot be used as declared (all missing, one distinct value, wrong type for its block).
+    case badColumn(path: String, column: String, detail: String)
     /// A NaN or infinite value (0-based row and column in the data matrix).
     case nonFinite(source: String, row: Int, column: Int, value: Float)
     /// A downloaded or cached payload whose SHA-256 differs from the registry's. The file has been discarded.
@@ -74,6 +78,10 @@ public enum DatasetsError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(path): row \(row), column \(column): '\(text)' is not a number"
         case let .missingColumn(path, column, header):
             return "\(path): no column named '\(column)'; columns are \(header.joined(separator: ", "))"
+        case let .badCell(path, line, column, detail):
+            return "\(path):\(line):\(column): \(detail)"
+        case let .badColumn(path, column, detail):
+            return "\(path): column '\(column)': \(detail)"
         case let .nonFinite(source, row, column, value):
             return "\(source): non-finite value \(value) at row \(row), column \(column)"
         case let .checksumMismatch(file, source, expected, actual):

@@ -177,18 +177,40 @@ public struct UMAP: EmbeddingAlgorithm {
         let (graph, sigma, rho) = try timer.measure("fuzzy_set") { () throws -> (UMAPGraph, [Float], [Float]) in
             var (g, s, r) = UMAPFuzzySet.fuzzySimplicialSet(knn, setOpMixRatio: setOpMixRatio, localConnectivity: localConnectivity)
             if let labels {
-                let far = targetWeight < 1 ? 2.5 * (1 / (1 - targetWeight)) : 1e12
-                g = UMAPFuzzySet.categoricalIntersection(g, labels: labels, unknownDist: 1, farDist: far)
+                g = FuzzySetAlgebra.labelIntersection(g, labels: labels, unknownDistance: 1,
+                                                      farDistance: FuzzySetAlgebra.farDistance(targetWeight: targetWeight))
             } else if let target {
+                // umap-learn: the target's own fuzzy set (exact neighbours), intersected with weight target_weight.
                 let tk = min(targetNNeighbors ?? k, n - 1)
                 let tm = try Matrix(rows: n, cols: 1, storage: target.map { Float($0) })
                 let tknn = try ExactKNN.search(tm, k: tk, metric: .euclidean, includeSelf: true)
                 let tg = UMAPFuzzySet.fuzzySimplicialSet(tknn).graph
-                g = UMAPFuzzySet.generalIntersection(g, tg, weight: targetWeight)
+                g = FuzzySetAlgebra.resetLocalConnectivity(FuzzySetAlgebra.intersection(g, tg, weight: targetWeight))
             }
             return (g, s, r)
         }
         progress?("fuzzy_set", 1)
+        let embedding = try layOut(graph, initData: data, seed: seed, timer: &timer, diagnostics: &diagnostics,
+                                   warnings: &warnings, progress: progress)
+        let epochs = diagnostics["epochs"].map { Int($0) } ?? 0
+        let (ca, cb) = curve
+        let matrix = embedding
+        let model = UMAPModel(parameters: self, data: data, k: k, graph: graph, sigma: sigma, rho: rho,
+                              embedding: matrix, a: ca, b: cb, epochs: epochs)
+        var result = EmbeddingResult(embedding: matrix, phases: timer.phases, diagnostics: diagnostics,
+                                     series: [:], warnings: warnings)
+        result.diagnosticWallSeconds = recallTiming?.wallSeconds ?? 0
+        result.diagnosticCPUSeconds = recallTiming?.cpuSeconds ?? 0
+        return (model, result)
+    }
+
+    /// Lays out a fuzzy graph over n points: spectral (or PCA of `initData`, or random) start, then SGD.
+    /// Adds the graph and curve diagnostics ("a", "b", "graph_components", "graph_edges",
+    /// "graph_weight_sum", "epochs", "layout_edges") and the phases "init" and "optimize".
+    func layOut(_ graph: UMAPGraph, initData data: Matrix, seed: UInt64, timer: inout PhaseTimer,
+                diagnostics: inout [String: Double], warnings: inout [String],
+                progress: ProgressHandler?) throws -> Matrix {
+        let n = graph.rows
         let epochs = nEpochs ?? (n <= 10_000 ? 500 : 200)
         let (ca, cb) = curve
         diagnostics["a"] = ca
@@ -214,14 +236,7 @@ public struct UMAP: EmbeddingAlgorithm {
         if embedding.contains(where: { !$0.isFinite }) {
             throw EmbeddingError.numerical("umap: optimisation produced non-finite coordinates")
         }
-        let matrix = try Matrix(rows: n, cols: nComponents, storage: embedding)
-        let model = UMAPModel(parameters: self, data: data, k: k, graph: graph, sigma: sigma, rho: rho,
-                              embedding: matrix, a: ca, b: cb, epochs: epochs)
-        var result = EmbeddingResult(embedding: matrix, phases: timer.phases, diagnostics: diagnostics,
-                                     series: [:], warnings: warnings)
-        result.diagnosticWallSeconds = recallTiming?.wallSeconds ?? 0
-        result.diagnosticCPUSeconds = recallTiming?.cpuSeconds ?? 0
-        return (model, result)
+        return try Matrix(rows: n, cols: nComponents, storage: embedding)
     }
 
     /// Edge list of `graph` with weights below max/epochs dropped, and each edge's sampling period.

@@ -118,46 +118,4 @@ public enum UMAPFuzzySet {
                             sigma: sigma, rho: rho, selfIndex: true)
         return (p.symmetrized(mixRatio: Float(setOpMixRatio)), sigma, rho)
     }
-
-    /// Scales every row to maximum 1 and takes the fuzzy union again (umap-learn's reset_local_connectivity).
-    static func resetLocalConnectivity(_ g: UMAPGraph) -> UMAPGraph {
-        var h = g
-        for i in 0..<g.rows {
-            var m: Float = 0
-            for e in g.rowStart[i]..<g.rowStart[i + 1] { m = max(m, g.weight[e]) }
-            if m > 0 { for e in g.rowStart[i]..<g.rowStart[i + 1] { h.weight[e] = g.weight[e] / m } }
-        }
-        return h.symmetrized(mixRatio: 1)
-    }
-
-    /// Supervised UMAP with class labels: edges to unlabelled points (−1) are scaled by
-    /// exp(−unknownDist), edges between different classes by exp(−farDist); then local
-    /// connectivity is reset.
-    static func categoricalIntersection(_ g: UMAPGraph, labels: [Int], unknownDist: Double = 1,
-                                        farDist: Double = 5) -> UMAPGraph {
-        var h = g
-        let unknown = Float(exp(-unknownDist)), far = Float(exp(-farDist))
-        for i in 0..<g.rows {
-            for e in g.rowStart[i]..<g.rowStart[i + 1] {
-                let j = Int(g.column[e])
-                if labels[i] == -1 || labels[j] == -1 { h.weight[e] *= unknown }
-                else if labels[i] != labels[j] { h.weight[e] *= far }
-            }
-        }
-        return resetLocalConnectivity(h)
-    }
-
-    /// Weighted intersection of two fuzzy sets on the same points (umap-learn's
-    /// general_simplicial_set_intersection), then local connectivity is reset.
-    static func generalIntersection(_ left: UMAPGraph, _ right: UMAPGraph, weight mix: Double) -> UMAPGraph {
-        let leftMin = max(Double(left.weight.min() ?? 0) / 2, 1e-8)
-        let rightMin = min(Double(right.weight.min() ?? 0) / 2, 1e-8)
-        let result = left.combined(with: right) { a, b in
-            let l = a == 0 ? leftMin : Double(a), r = b == 0 ? rightMin : Double(b)
-            guard l > leftMin || r > rightMin else { return 0 }
-            if mix < 0.5 { return Float(l * pow(r, mix / (1 - mix))) }
-            return Float(pow(l, (1 - mix) / mix) * r)
-        }
-        return resetLocalConnectivity(result)
-    }
 }

@@ -20,8 +20,12 @@ struct ListCommand: ParsableCommand {
             print("Data sets:")
             for name in Catalog.datasetNames {
                 let options = Catalog.generatorOptions(name)
-                print("  \(name)" + (options.isEmpty ? "" : "  (options: \(options.joined(separator: ", ")))"))
+                let table = Catalog.tableNames.contains(name) ? "  (table: give blocks)" : ""
+                print("  \(name)" + (options.isEmpty ? "" : "  (options: \(options.joined(separator: ", ")))") + table)
             }
+            print("Block metrics (a table's blocks: columns with their own metric, combined by intersection / union):")
+            for (name, help) in Catalog.blockMetrics { print("  \(name): \(help)") }
+            print("  combine: \(Catalog.combineSpellings)")
         }
         if show.contains("algorithms") {
             print("Algorithms:")

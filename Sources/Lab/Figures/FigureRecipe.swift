@@ -39,6 +39,7 @@ struct FigureRecipe {
     static func key(_ dimension: String, of record: RunRecord) -> String {
         switch dimension {
         case "dataset": return record.task.datasetLabel
+        case "data": return record.task.dataset.name
         case "algorithm": return record.task.algorithmLabel
         case "seed": return String(record.task.seed)
         case "n": return String(record.dataRows)
@@ -54,6 +55,7 @@ struct FigureRecipe {
     static func key(_ dimension: String, of task: ExperimentTask) -> String {
         switch dimension {
         case "dataset": return task.datasetLabel
+        case "data": return task.dataset.name
         case "algorithm": return task.algorithmLabel
         case "seed": return String(task.seed)
         case "n": return task.dataset.n.map(String.init) ?? ""

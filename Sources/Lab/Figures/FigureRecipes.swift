@@ -11,7 +11,7 @@ public enum FigureRecipes {
         .init("width", .number(0.5...40), "width in inches (default depends on the kind)"),
         .init("height", .number(0.5...40), "height in inches (default depends on the kind)"),
         .init("dpi", .number(50...600), "pixels per inch (default 150)"),
-        .init("where", .words, "key=value filters on the results drawn"),
+        .init("where", .words, "key=value filters on the results drawn (keys: dataset label, data set name `data`, algorithm, seed, n, parameters)"),
     ]
 
     /// kind → its own settings (besides `kind`, `file` and the common ones).

@@ -1,6 +1,8 @@
 import Datasets
 import Foundation
 import Linalg
+import Neighbors
+import Embedding
 import Quality
 
 /// Connects `Lab` to the `Datasets` module: names, options, loading.
@@ -15,6 +17,9 @@ enum DatasetBridge {
     }
 
     static func hasSplits(_ name: String) -> Bool { splitNames.contains(name) }
+
+    /// Registry sets that are tables (read with typed columns and blocks).
+    static var tableNames: [String] { DatasetRegistry.standard.entries.filter { $0.format == .table }.map(\.name) }
 
     /// Loads the held-out `transform` split of a selection: all of its points, same scaling.
     static func loadHeldOut(_ selection: DatasetSelection, seed: UInt64) throws -> PreparedData? {
@@ -36,9 +41,39 @@ enum DatasetBridge {
                                      subsample: subsample, scaling: scaling, path: selection.path,
                                      labelsPath: selection.labelsPath, labelColumn: selection.labelColumn,
                                      options: selection.options)
+        if let table = selection.table { return try loadTable(request, table: table, seed: seed) }
         let dataset = try DatasetLoader.load(request, seed: seed)
         return PreparedData(matrix: dataset.data, labels: dataset.labels, coordinate: dataset.coordinate,
                             colors: dataset.colors, checksum: dataset.checksum, warnings: [])
+    }
+}
+
+extension DatasetBridge {
+    /// Loads a table and turns its encoded blocks into UMAP's graph blocks (one `BlockDistance` each).
+    static func loadTable(_ request: DatasetRequest, table: TableRequest, seed: UInt64) throws -> PreparedData {
+        let loaded = try DatasetLoader.loadTable(request, table: table, seed: seed)
+        func graphBlock(_ block: EncodedBlock) throws -> GraphBlock {
+            let distance: BlockDistance
+            switch block.features {
+            case .vectors(let m): distance = .vectors(m, try Metric(name: block.metric))
+            case .categories(let codes, let w): distance = .categorical(codes: codes, columns: w)
+            case .ranks(let r, let w): distance = .ordinal(ranks: r, columns: w)
+            case .strings(let s): distance = .strings(s)
+            case .gower(let m, let codes, let w): distance = .gower(numeric: m, codes: codes, codeColumns: w)
+            }
+            return GraphBlock(name: block.name, distance: distance, nNeighbors: block.nNeighbors)
+        }
+        let blocks = try loaded.blocks.map(graphBlock)
+        var prepared = PreparedData(matrix: loaded.encoded, labels: loaded.labels, coordinate: nil, colors: nil,
+                                    checksum: loaded.checksum, warnings: [])
+        prepared.blocks = blocks
+        prepared.measuredBlocks = try loaded.measured.map(graphBlock)
+        prepared.combine = try table.combine.map { try GraphCombination(parsing: $0) }
+        prepared.table = loaded.table.summary
+        if loaded.table.summary.rowsUsed < loaded.table.summary.rowsRead {
+            prepared.warnings.append("\(loaded.table.summary.rowsRead - loaded.table.summary.rowsUsed) of \(loaded.table.summary.rowsRead) rows not used (missing values: \(table.missing.rawValue), or n)")
+        }
+        return prepared
     }
 }
 
@@ -109,6 +144,39 @@ enum MetricBridge {
             return MetricRecord(name: specName, value: result.value, standardError: result.standardError,
                                 seconds: result.seconds, detail: result.detail)
         }
+    }
+
+    /// Per-block measurements of a table's embedding, named "<metric>[<block>]": for each
+    /// `trustworthiness@k` of the spec, trustworthiness with input ranks under every non-categorical
+    /// block's own distance; for each `knn-accuracy@k`, the kNN accuracy of every categorical block's
+    /// values (its purity in the embedding).
+    static func evaluateBlocks(_ names: [String], blocks: [GraphBlock], embedding: Matrix) throws -> [MetricRecord] {
+        var out: [MetricRecord] = []
+        for name in names {
+            guard let metric = try? QualityMetric(parsing: name) else { continue }
+            for block in blocks {
+                let clock = Clock.wallSeconds()
+                switch (metric, block.distance) {
+                case (.trustworthiness(let k), let distance) where !distance.isCategorical:
+                    let value = try NeighborhoodMetrics.trustworthiness(block: distance, embedding: embedding, k: k)
+                    out.append(MetricRecord(name: "\(metric.name)[\(block.name)]", value: value,
+                                            seconds: Clock.wallSeconds() - clock))
+                case (.knnAccuracy(let k), .categorical(let codes, let width)):
+                    var index: [[Int32]: Int] = [:]
+                    let labels = (0..<embedding.rows).map { i -> Int in
+                        let key = Array(codes[i * width ..< (i + 1) * width])
+                        if let code = index[key] { return code }
+                        index[key] = index.count
+                        return index.count - 1
+                    }
+                    let value = try KNNAccuracy.leaveOneOut(embedding: embedding, labels: labels, ks: [k])[k] ?? .nan
+                    out.append(MetricRecord(name: "\(metric.name)[\(block.name)]", value: value,
+                                            seconds: Clock.wallSeconds() - clock))
+                default: break
+                }
+            }
+        }
+        return out
     }
 
     static func evaluate(_ names: [String], data: Matrix, embedding: Matrix, labels: [Int]?,

@@ -1,3 +1,4 @@
+import Datasets
 import Linalg
 
 /// One quality measurement in a record.
@@ -85,6 +86,8 @@ public struct RunRecord: Codable, Sendable {
     /// Set when this result was reused although made by other code (`mbench run --reuse-stale`):
     /// what differs. Figures mark such results.
     public var staleReuse: String? = nil
+    /// For a table: column types (declared or inferred), rows read and used, the missing-value policy.
+    public var table: TableSummary? = nil
 
     /// Peak memory of the algorithm beyond what the process held before the fit, in bytes.
     public var workingMemoryBytes: Int? {

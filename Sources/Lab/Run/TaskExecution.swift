@@ -1,3 +1,4 @@
+import Datasets
 import Embedding
 import Foundation
 import Linalg
@@ -61,6 +62,12 @@ struct TaskExecution {
                 }
                 (result, transformed) = try transforming.fitTransform(data.matrix, labels: data.labels, newData: heldOut,
                                                                       seed: task.seed, progress: progress)
+            } else if let blocks = data.blocks {
+                guard let umap = algorithm as? UMAP else {
+                    throw LabError.invalid("data set '\(task.datasetLabel)' has blocks with their own metrics, which only umap combines; algorithm '\(task.algorithm)' cannot run on it")
+                }
+                result = try umap.fitBlocks(blocks, combine: data.combine, initData: data.matrix, seed: task.seed,
+                                            progress: progress)
             } else {
                 result = try algorithm.fit(data.matrix, labels: data.labels, seed: task.seed, progress: progress)
             }
@@ -81,6 +88,12 @@ struct TaskExecution {
             if let transformed {
                 records += try MetricBridge.evaluateHeldOut(context.metrics, training: result.embedding, trainingLabels: data.labels,
                                                             heldOut: transformed, heldOutLabels: data.heldOutLabels)
+            }
+            if let blocks = data.blocks {
+                // Each distinct block once: a measured block with the name of a combined one is the same block.
+                let measuredOnly = data.measuredBlocks.filter { m in !blocks.contains { $0.name == m.name } }
+                records += try MetricBridge.evaluateBlocks(context.metrics, blocks: blocks + measuredOnly,
+                                                           embedding: result.embedding)
             }
             return records
         }
@@ -136,6 +149,7 @@ struct TaskExecution {
         record.referencePeakRSSBytes = referencePeak
         record.inputBytes = (data.matrix.storage.count + (data.heldOut?.storage.count ?? 0)) * MemoryLayout<Float>.size
         record.rssBeforeFitBytes = earlier?.record.rssBeforeFitBytes ?? rssBeforeFit
+        record.table = data.table
         return record
     }
 }
@@ -152,6 +166,14 @@ struct PreparedData {
     /// The held-out split a task places with `transform` (same preprocessing), and its labels.
     var heldOut: Matrix? = nil
     var heldOutLabels: [Int]? = nil
+    /// A table's blocks, each with its own distance (UMAP combines their fuzzy sets); nil for matrices.
+    var blocks: [GraphBlock]? = nil
+    /// Blocks only measured (per-block metrics), not combined.
+    var measuredBlocks: [GraphBlock] = []
+    /// How the blocks are combined (see `GraphCombination.perBlock`).
+    var combine: [GraphCombination] = []
+    /// How the table was read (column types, missing values), for the record.
+    var table: TableSummary? = nil
 }
 
 /// Loads a data selection and applies its preprocessing.

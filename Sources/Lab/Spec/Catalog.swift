@@ -1,3 +1,4 @@
+import Datasets
 import Embedding
 
 /// What a spec may name: algorithms, data sets, metrics. `Lab` is the only
@@ -31,6 +32,15 @@ public enum Catalog {
 
     /// Data set names a spec may use (registry sets, generators, and "file").
     public static var datasetNames: [String] { DatasetBridge.names }
+
+    /// Registry data sets that are tables (they need blocks).
+    public static var tableNames: [String] { DatasetBridge.tableNames }
+
+    /// Block metrics with what columns each takes, for `mbench list`.
+    public static var blockMetrics: [(name: String, help: String)] { TableBlocks.metricHelp }
+
+    /// How blocks may be combined, in words.
+    public static var combineSpellings: String { GraphCombination.spellings }
 
     /// Options a data-set generator accepts.
     public static func generatorOptions(_ name: String) -> [String] { DatasetBridge.options(for: name) }

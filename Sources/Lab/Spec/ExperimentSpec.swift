@@ -1,3 +1,4 @@
+import Datasets
 import Embedding
 
 /// A parsed and validated experiment: what to run and what to draw.
@@ -56,6 +57,9 @@ public struct DatasetSpec: Sendable {
     public var options: [(name: String, values: [Double])]
     /// PCA pre-reduction to m dimensions (nil = none); may be swept.
     public var pcaDimensions: [Int?]
+    /// A mixed-type table read with typed columns and split into blocks (`columns`, `missing`,
+    /// `blocks`, `combine`); nil for matrices.
+    public var table: TableRequest? = nil
 }
 
 /// One algorithm entry of a spec.

@@ -18,6 +18,8 @@ public struct DatasetSelection: Codable, Hashable, Sendable {
     public var options: [String: Double]
     /// PCA pre-reduction dimension, if any.
     public var pca: Int?
+    /// Typed columns and blocks of a table (absent from the hash when nil).
+    public var table: TableRequest? = nil
 }
 
 /// One unit of work: a data selection, an algorithm with concrete parameters, and a seed.
@@ -77,6 +79,7 @@ public struct ExperimentTask: Codable, Sendable {
         parts += dataset.options.keys.sorted().map { "\($0)=\(ParameterValue.number(dataset.options[$0]!))" }
         if let m = dataset.pca { parts.append("pca=\(m)") }
         if let t = dataset.transform { parts.append("transform=\(t)") }
+        if let table = dataset.table { parts.append("blocks=" + table.blocks.map(\.name).joined(separator: ",")) }
         parts.append("seed=\(seed)")
         return parts.joined(separator: " ")
     }
@@ -100,7 +103,7 @@ public struct Plan: Sendable {
                             name: data.name, n: n, split: data.split, transform: data.transformSplit,
                             subsample: data.subsample,
                             scaling: data.scaling, path: data.path, labelsPath: data.labelsPath,
-                            labelColumn: data.labelColumn, options: options, pca: pca)
+                            labelColumn: data.labelColumn, options: options, pca: pca, table: data.table)
                         for algorithm in spec.algorithms {
                             for parameters in Plan.cartesian(algorithm.parameters.map { ($0.name, $0.values) }) {
                                 for seed in spec.seeds {

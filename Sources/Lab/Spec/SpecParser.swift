@@ -13,7 +13,7 @@ public enum SpecParser {
     static let topKeys = ["name", "description", "seed", "seeds", "datasets", "algorithms", "metrics", "figures",
                           "clustering", "timeout"]
     static let datasetKeys = ["name", "label", "n", "split", "subsample", "scaling", "path", "labels", "label_column",
-                              "options", "pca", "transform"]
+                              "options", "pca", "transform", "columns", "missing", "blocks", "combine", "measure"]
     static let algorithmKeys = ["name", "label", "params", "timeout"]
 
     /// Parses the spec file at `path`.
@@ -138,6 +138,7 @@ public enum SpecParser {
             default: break
             }
         }
+        spec.table = try TableSpecParser.parse(fields, name: name, path: spec.path, node: node)
         if name == "file" && spec.path == nil { throw node.error("data set 'file' needs a 'path' to a .csv, .npy or IDX file") }
         if name != "file" && spec.path != nil { throw node.error("'path' is only for data set 'file'") }
         if let held = spec.transformSplit {

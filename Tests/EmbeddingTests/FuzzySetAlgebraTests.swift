@@ -1,0 +1,118 @@
+import Foundation
+import XCTest
+@testable import Embedding
+@testable import Neighbors
+@testable import Linalg
+
+/// Graph combination against umap-learn on small hand-made graphs (Fixtures/make_fuzzy_set_fixtures.py).
+final class FuzzySetAlgebraTests: XCTestCase {
+    struct Fixture: Decodable {
+        struct Case: Decodable {
+            let n: Int
+            let left: [[Double]], right: [[Double]]
+            let labels: [Int], codes: [[Int]]
+            let intersection: [String: [[Double]]]
+            let difference: [[Double]], union: [[Double]]
+            let reset: [[Double]], reset_metric: [[Double]]
+            let model_product: [[Double]], model_sum: [[Double]], model_difference: [[Double]]
+            let label_intersection: [[Double]], hamming_intersection: [[Double]]
+        }
+        let umap_learn_version: String
+        let cases: [Case]
+    }
+
+    static func load() throws -> Fixture {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fuzzy_set_algebra.json")
+        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+    }
+
+    /// A graph from a dense matrix (0 = no entry).
+    static func graph(_ dense: [[Double]]) -> UMAPGraph {
+        let n = dense.count
+        let lists = dense.map { row in row.enumerated().compactMap { j, w in w != 0 ? (Int32(j), Float(w)) : nil } }
+        return UMAPGraph.fromRows(n, cols: n, lists)
+    }
+
+    func assertGraph(_ g: UMAPGraph, equals expected: [[Double]], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(g.rows, expected.count, what, file: file, line: line)
+        for i in 0..<expected.count {
+            for j in 0..<expected.count {
+                let a = Double(g.value(i, j)), b = expected[i][j]
+                if abs(a - b) > 1e-6 {
+                    XCTFail("\(what): entry (\(i), \(j)) is \(a), umap-learn gives \(b)", file: file, line: line)
+                    return
+                }
+                // The pattern matters too: an explicit entry where umap-learn has none would change the layout.
+                if (a == 0) != (b == 0) { XCTFail("\(what): pattern differs at (\(i), \(j))", file: file, line: line); return }
+            }
+        }
+    }
+
+    func testCombinationsMatchUMAPLearn() throws {
+        let fixture = try Self.load()
+        XCTAssertEqual(fixture.cases.count, 3)
+        for (c, entry) in fixture.cases.enumerated() {
+            let left = Self.graph(entry.left), right = Self.graph(entry.right)
+            for (w, expected) in entry.intersection {
+                assertGraph(FuzzySetAlgebra.intersection(left, right, weight: Double(w)!), equals: expected, "case \(c) intersection w=\(w)")
+            }
+            assertGraph(FuzzySetAlgebra.difference(left, right), equals: entry.difference, "case \(c) difference")
+            assertGraph(FuzzySetAlgebra.union(left, right), equals: entry.union, "case \(c) union")
+            assertGraph(FuzzySetAlgebra.resetLocalConnectivity(left), equals: entry.reset, "case \(c) reset")
+            assertGraph(FuzzySetAlgebra.resetLocalConnectivity(left, resetLocalMetric: true), equals: entry.reset_metric,
+                        "case \(c) reset with local metric")
+            assertGraph(FuzzySetAlgebra.modelIntersection(left, right), equals: entry.model_product, "case \(c) model *")
+            assertGraph(FuzzySetAlgebra.modelUnion(left, right), equals: entry.model_sum, "case \(c) model +")
+            assertGraph(FuzzySetAlgebra.modelDifference(left, right), equals: entry.model_difference, "case \(c) model -")
+            assertGraph(FuzzySetAlgebra.labelIntersection(left, labels: entry.labels, unknownDistance: 1,
+                                                          farDistance: FuzzySetAlgebra.farDistance(targetWeight: 0.5)),
+                        equals: entry.label_intersection, "case \(c) label intersection")
+            let codes = entry.codes.flatMap { $0.map(Int32.init) }
+            var evaluator = BlockDistance.categorical(codes: codes, columns: 2).evaluator()
+            assertGraph(FuzzySetAlgebra.metricIntersection(left, scale: 5) { evaluator.distance($0, $1) },
+                        equals: entry.hamming_intersection, "case \(c) categorical-metric intersection")
+        }
+    }
+
+    /// Known answers by hand: intersecting with an identical set at weight 0.5 squares every
+    /// membership; union with an empty-pattern-free set keeps 1 where either is 1.
+    func testHandComputedValues() {
+        let a = Self.graph([[0, 0.5, 0], [0.5, 0, 1], [0, 1, 0]])
+        let product = FuzzySetAlgebra.intersection(a, a, weight: 0.5)
+        XCTAssertEqual(product.value(0, 1), 0.25, accuracy: 1e-7)
+        XCTAssertEqual(product.value(1, 2), 1, accuracy: 1e-7)
+        XCTAssertEqual(product.value(0, 2), 0)
+        // Weight 1: only the right set counts (a^0 · b); weight 0: only the left (a · b^0).
+        let b = Self.graph([[0, 0.2, 0], [0.2, 0, 0.4], [0, 0.4, 0]])
+        XCTAssertEqual(FuzzySetAlgebra.intersection(a, b, weight: 1).value(0, 1), 0.2, accuracy: 1e-7)
+        XCTAssertEqual(FuzzySetAlgebra.intersection(a, b, weight: 0).value(0, 1), 0.5, accuracy: 1e-7)
+        // Union: 0.5 + 0.2 − 0.1.
+        XCTAssertEqual(FuzzySetAlgebra.union(a, b).value(0, 1), 0.6, accuracy: 1e-7)
+        // Reset: rows scaled to max 1, then a ∪ aᵀ: (0,1) becomes 0.5 + 0.5 − 0.25 = 0.75 after row 0 is scaled by 1/0.5.
+        let reset = FuzzySetAlgebra.resetLocalConnectivity(a)
+        XCTAssertEqual(reset.value(0, 1), 1, accuracy: 1e-7)  // row 0 → 1, row 1 → 0.5: 1 + 0.5 − 0.5
+        XCTAssertEqual(reset.value(1, 0), 1, accuracy: 1e-7)
+    }
+
+    /// Two numeric views with known structure: view A separates points along x, view B along y.
+    /// The intersection keeps only neighbours that are close in both, so in its graph every
+    /// point's strongest neighbour is its neighbour on the grid, which neither view alone guarantees.
+    func testIntersectionOfTwoViewsKeepsNeighboursCloseInBoth() throws {
+        // 4 × 4 grid; view A = x with tiny y jitter, view B = y with tiny x jitter.
+        var xs: [Float] = [], ys: [Float] = []
+        for i in 0..<4 { for j in 0..<4 { xs.append(Float(i) + 0.01 * Float(j)); ys.append(Float(j) + 0.01 * Float(i)) } }
+        let a = try ExactKNN.search(try Matrix(rows: 16, cols: 1, storage: xs), k: 5, metric: .euclidean, includeSelf: true)
+        let b = try ExactKNN.search(try Matrix(rows: 16, cols: 1, storage: ys), k: 5, metric: .euclidean, includeSelf: true)
+        let ga = UMAPFuzzySet.fuzzySimplicialSet(a).graph, gb = UMAPFuzzySet.fuzzySimplicialSet(b).graph
+        let both = FuzzySetAlgebra.modelIntersection(ga, gb)
+        for p in 0..<16 {
+            let (i, j) = (p / 4, p % 4)
+            var best = -1, bestWeight: Float = -1
+            for e in both.rowStart[p]..<both.rowStart[p + 1] where both.weight[e] > bestWeight {
+                bestWeight = both.weight[e]; best = Int(both.column[e])
+            }
+            let (bi, bj) = (best / 4, best % 4)
+            XCTAssertEqual(abs(bi - i) + abs(bj - j), 1, "point (\(i), \(j)): strongest edge to (\(bi), \(bj))")
+        }
+    }
+}
