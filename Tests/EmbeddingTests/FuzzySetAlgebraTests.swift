@@ -94,25 +94,46 @@ final class FuzzySetAlgebraTests: XCTestCase {
         XCTAssertEqual(reset.value(1, 0), 1, accuracy: 1e-7)
     }
 
-    /// Two numeric views with known structure: view A separates points along x, view B along y.
-    /// The intersection keeps only neighbours that are close in both, so in its graph every
-    /// point's strongest neighbour is its neighbour on the grid, which neither view alone guarantees.
-    func testIntersectionOfTwoViewsKeepsNeighboursCloseInBoth() throws {
-        // 4 × 4 grid; view A = x with tiny y jitter, view B = y with tiny x jitter.
-        var xs: [Float] = [], ys: [Float] = []
-        for i in 0..<4 { for j in 0..<4 { xs.append(Float(i) + 0.01 * Float(j)); ys.append(Float(j) + 0.01 * Float(i)) } }
-        let a = try ExactKNN.search(try Matrix(rows: 16, cols: 1, storage: xs), k: 5, metric: .euclidean, includeSelf: true)
-        let b = try ExactKNN.search(try Matrix(rows: 16, cols: 1, storage: ys), k: 5, metric: .euclidean, includeSelf: true)
-        let ga = UMAPFuzzySet.fuzzySimplicialSet(a).graph, gb = UMAPFuzzySet.fuzzySimplicialSet(b).graph
-        let both = FuzzySetAlgebra.modelIntersection(ga, gb)
-        for p in 0..<16 {
-            let (i, j) = (p / 4, p % 4)
-            var best = -1, bestWeight: Float = -1
-            for e in both.rowStart[p]..<both.rowStart[p + 1] where both.weight[e] > bestWeight {
-                bestWeight = both.weight[e]; best = Int(both.column[e])
+    /// Two numeric views with known structure: four clusters on a 2 × 2 grid; view A sees only the
+    /// x position of a cluster (plus noise), view B only its y position. Each view alone mixes two
+    /// clusters (about half of a point's edge weight goes to the wrong one); their intersection
+    /// (umap-learn's `*`) keeps what is near in both, so most weight stays in the cluster, while
+    /// their union (`+`) mixes clusters as much as a single view.
+    func testIntersectionOfTwoViewsSeparatesWhatNeitherViewSeparates() throws {
+        var rng = RandomStream(seed: 11)
+        let per = 25, n = 4 * per
+        var a: [Float] = [], b: [Float] = [], cluster: [Int] = []
+        for c in 0..<4 {
+            for _ in 0..<per {
+                a += [Float(c / 2) * 20 + Float(rng.nextGaussian()), Float(rng.nextGaussian())]
+                b += [Float(c % 2) * 20 + Float(rng.nextGaussian()), Float(rng.nextGaussian())]
+                cluster.append(c)
             }
-            let (bi, bj) = (best / 4, best % 4)
-            XCTAssertEqual(abs(bi - i) + abs(bj - j), 1, "point (\(i), \(j)): strongest edge to (\(bi), \(bj))")
         }
+        func graph(_ values: [Float]) throws -> UMAPGraph {
+            let knn = try ExactKNN.search(try Matrix(rows: n, cols: 2, storage: values), k: 15, metric: .euclidean, includeSelf: true)
+            return UMAPFuzzySet.fuzzySimplicialSet(knn).graph
+        }
+        func withinClusterShare(_ g: UMAPGraph) -> Double {
+            var inside = 0.0, total = 0.0
+            for i in 0..<n {
+                for e in g.rowStart[i]..<g.rowStart[i + 1] {
+                    total += Double(g.weight[e])
+                    if cluster[Int(g.column[e])] == cluster[i] { inside += Double(g.weight[e]) }
+                }
+            }
+            return inside / total
+        }
+        let ga = try graph(a), gb = try graph(b)
+        XCTAssertEqual(withinClusterShare(ga), 0.5, accuracy: 0.15)
+        XCTAssertEqual(withinClusterShare(gb), 0.5, accuracy: 0.15)
+        let viewShare = max(withinClusterShare(ga), withinClusterShare(gb))
+        // The raw intersection keeps nearly all weight in the cluster; re-normalising (reset of
+        // local connectivity, and with re-calibrated rows as umap-learn's `*` does) spreads some
+        // back, but far less than either view alone; the union is no better than a view.
+        XCTAssertGreaterThan(withinClusterShare(FuzzySetAlgebra.intersection(ga, gb)), 0.95)
+        XCTAssertGreaterThan(withinClusterShare(FuzzySetAlgebra.resetLocalConnectivity(FuzzySetAlgebra.intersection(ga, gb))), 0.85)
+        XCTAssertGreaterThan(withinClusterShare(FuzzySetAlgebra.modelIntersection(ga, gb)), viewShare + 0.1)
+        XCTAssertLessThan(withinClusterShare(FuzzySetAlgebra.modelUnion(ga, gb)), viewShare + 0.05)
     }
 }

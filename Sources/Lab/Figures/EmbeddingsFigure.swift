@@ -83,7 +83,7 @@ extension FigureRecipe {
             }
         }
         let grid = PanelGrid(rows: rows.count, cols: cols.count, panels: panels, title: text("title", spec.name),
-                             sharedLegend: colorBy == "label" || colorBy == "cluster")
+                             sharedLegend: (colorBy == "label" || colorBy == "cluster") && flag("legend", true))
         let figureBox = figureSize(defaultWidth: 3.2 * Double(cols.count) + 1.2, defaultHeight: 3.0 * Double(rows.count) + 0.6)
         return try figureBox.render(grid)
     }

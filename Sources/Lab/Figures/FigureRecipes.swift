@@ -27,6 +27,7 @@ public enum FigureRecipes {
             .init("point_size", .number(0.05...50), "marker radius in points (default: by point count)"),
             .init("alpha", .number(0...1), "marker opacity (default: by point count)"),
             .init("layers", .wordsAmong(["fit", "transformed", "both"]), "which points to draw (default fit)"),
+            .init("legend", .flag, "draw the shared legend of labels or clusters (default true; false for many classes)"),
         ],
         // Lines of a measured quantity against a swept one, one line per series, mean ± spread over seeds.
         "lines": [

@@ -48,26 +48,29 @@ def main():
         codes = rng.integers(0, 2, size=(n, 2)).astype(np.float64)
         entry = {"n": n, "left": dense(left), "right": dense(right), "labels": labels.tolist(),
                  "codes": codes.astype(int).tolist()}
+        # Every call gets fresh copies: with right_complement umap-learn writes the result into
+        # the left matrix's own data array (tocoo() shares it), which would corrupt later cases.
+        L, R = (lambda: left.copy()), (lambda: right.copy())
         entry["intersection"] = {}
         for w in (0.5, 0.3, 0.8):
-            entry["intersection"][str(w)] = dense(general_simplicial_set_intersection(left, right, weight=w).tocsr())
+            entry["intersection"][str(w)] = dense(general_simplicial_set_intersection(L(), R(), weight=w).tocsr())
         entry["difference"] = dense(
-            general_simplicial_set_intersection(left, right, weight=0.5, right_complement=True).tocsr())
-        entry["union"] = dense(general_simplicial_set_union(left, right).tocsr())
-        entry["reset"] = dense(reset_local_connectivity(left.tocoo(), False).tocsr())
-        entry["reset_metric"] = dense(reset_local_connectivity(left.tocoo(), True).tocsr())
+            general_simplicial_set_intersection(L(), R(), weight=0.5, right_complement=True).tocsr())
+        entry["union"] = dense(general_simplicial_set_union(L(), R()).tocsr())
+        entry["reset"] = dense(reset_local_connectivity(L().tocoo(), False).tocsr())
+        entry["reset_metric"] = dense(reset_local_connectivity(L().tocoo(), True).tocsr())
         # Model algebra exactly as UMAP.__mul__, __add__, __sub__ build the combined graph.
         entry["model_product"] = dense(reset_local_connectivity(
-            general_simplicial_set_intersection(left, right, 0.5), True).tocsr())
+            general_simplicial_set_intersection(L(), R(), 0.5), True).tocsr())
         entry["model_sum"] = dense(reset_local_connectivity(
-            general_simplicial_set_union(left, right), True).tocsr())
+            general_simplicial_set_union(L(), R()), True).tocsr())
         entry["model_difference"] = dense(reset_local_connectivity(
-            general_simplicial_set_intersection(left, right, weight=0.5, right_complement=True), False).tocsr())
+            general_simplicial_set_intersection(L(), R(), weight=0.5, right_complement=True), False).tocsr())
         # Supervised UMAP: categorical labels (far_dist from target_weight 0.5) and a metric target.
         entry["label_intersection"] = dense(discrete_metric_simplicial_set_intersection(
-            left.copy(), labels, far_dist=2.5 * (1.0 / (1.0 - 0.5))).tocsr())
+            L(), labels, far_dist=2.5 * (1.0 / (1.0 - 0.5))).tocsr())
         entry["hamming_intersection"] = dense(discrete_metric_simplicial_set_intersection(
-            left.copy(), codes, metric="hamming", metric_scale=5.0).tocsr())
+            L(), codes, metric="hamming", metric_scale=5.0).tocsr())
         cases.append(entry)
     out = {"umap_learn_version": umap.__version__, "cases": cases}
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzzy_set_algebra.json")
