@@ -85,7 +85,7 @@ struct FigureRecipe {
     /// A caption for a dimension value ("MNIST", "n_neighbors = 15").
     static func caption(_ dimension: String, _ value: String) -> String {
         switch dimension {
-        case "dataset", "algorithm", "layer": return value
+        case "dataset", "data", "algorithm", "layer": return value
         case "n": return "n = \(value)"
         default: return "\(dimension) = \(value)"
         }
