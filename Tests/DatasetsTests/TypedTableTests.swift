@@ -177,4 +177,22 @@ final class TypedTableTests: XCTestCase {
         XCTAssertEqual(Set(all.labels ?? []), [0, 1, 2])
         XCTAssertEqual(all.encoded.cols, 4 + 3)  // standardised numeric + one-hot island
     }
+
+    /// A table whose bytes do not match the registry's SHA-256 never enters the cache.
+    func testCorruptTableNeverEntersTheCache() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tables-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let mirror = root.appendingPathComponent("mirror"), cache = root.appendingPathComponent("cache")
+        try FileManager.default.createDirectory(at: mirror.appendingPathComponent("tables"), withIntermediateDirectories: true)
+        try Data(sample.utf8).write(to: mirror.appendingPathComponent("tables/penguins.csv"))
+        let fetcher = DatasetFetcher(cacheDirectory: cache, mirror: mirror.path, useSystemCopies: false, usePublicURLs: false,
+                                     showProgressBar: false)
+        let request = TableRequest(blocks: [BlockDeclaration(columns: ["bill"], metric: "euclidean")])
+        XCTAssertThrowsError(try DatasetLoader.loadTable(DatasetRequest(name: "penguins"), table: request, seed: 0,
+                                                         registry: .standard, fetcher: fetcher)) { error in
+            guard case DatasetsError.checksumMismatch = error else { return XCTFail("\(error)") }
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("penguins").path)) ?? []
+        XCTAssertEqual(left, [], "nothing may be left in the cache")
+    }
 }
