@@ -198,7 +198,7 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(r, DatasetRequest(name: "sphere", n: 50, options: ["radius": 2]))
         XCTAssertEqual(r.subsample, .random)
         XCTAssertEqual(r.scaling, .none)
-        XCTAssertEqual(DatasetLoader.registryNames, ["mnist", "fashion-mnist"])
+        XCTAssertEqual(DatasetLoader.registryNames, ["mnist", "fashion-mnist", "penguins", "airports"])
     }
 
     func testValidateWithoutLoading() throws {
