@@ -17,9 +17,6 @@ public enum BlockDistance: Sendable {
     case strings([[UInt32]])
     case gower(numeric: Matrix, codes: [Int32], codeColumns: Int)
 
-    /// Names of the block metrics that are not vector metrics (`Metric.knownNames` are the others).
-    public static let blockMetricNames = ["categorical", "ordinal", "levenshtein", "gower"]
-
     /// Strings compared by edit distance.
     public static func strings(_ values: [String]) -> BlockDistance {
         .strings(values.map { $0.unicodeScalars.map(\.value) })
@@ -36,8 +33,8 @@ public enum BlockDistance: Sendable {
         }
     }
 
-    /// True when every distance is 0 or 1/(columns) steps of a mismatch count: the categorical block,
-    /// which graph combination treats by umap-learn's far-distance rule rather than by a kNN graph.
+    /// True for a categorical block: graph combination applies it by umap-learn's far-distance
+    /// rule (edges scaled by exp(−scale · d)) instead of building a kNN graph, whose ties would be arbitrary.
     public var isCategorical: Bool { if case .categorical = self { return true } else { return false } }
 
     /// A reusable evaluator of d(i, j) (holds scratch space; one per thread).

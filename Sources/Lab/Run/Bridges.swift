@@ -70,6 +70,12 @@ extension DatasetBridge {
         prepared.measuredBlocks = try loaded.measured.map(graphBlock)
         prepared.combine = try table.combine.map { try GraphCombination(parsing: $0) }
         prepared.table = loaded.table.summary
+        let inferred = loaded.table.summary.columns.filter { $0.used && $0.inferred }
+        if !inferred.isEmpty {
+            prepared.warnings.append("\(URL(fileURLWithPath: loaded.table.source).lastPathComponent): column types inferred: "
+                + inferred.map { "\($0.name) \($0.kind)" + ($0.levels.map { " (\($0) levels)" } ?? "") }.joined(separator: ", ")
+                + "; declare them under 'columns:' to fix them")
+        }
         if loaded.table.summary.rowsUsed < loaded.table.summary.rowsRead {
             prepared.warnings.append("\(loaded.table.summary.rowsRead - loaded.table.summary.rowsUsed) of \(loaded.table.summary.rowsRead) rows not used (missing values: \(table.missing.rawValue), or n)")
         }
