@@ -1,6 +1,7 @@
 import Datasets
 import Embedding
 import Foundation
+import Neighbors
 import Quality
 import XCTest
 @testable import Lab
@@ -23,6 +24,8 @@ final class ImplementationFingerprintTests: XCTestCase {
         "generator:swiss-roll/1": "852848d245fd6617",
         "generator:sine/1": "add816d4619424c5",
         "metrics/1": "760cfba628978e04",
+        "umap-blocks/1": "9bf3f4ec4526927b",
+        "table/1": "26e668d0d40594c0",
     ]
 
     private func hash(_ bytes: [UInt8]) -> String {
@@ -53,6 +56,49 @@ final class ImplementationFingerprintTests: XCTestCase {
             let result = try algorithm.fit(data, labels: nil, seed: 5, progress: nil)
             check("\(name)/\(type(of: algorithm).implementationVersion)", NPY.encode(result.embedding))
         }
+    }
+
+    /// UMAP on blocks (a vector, a categorical, a string and a Gower block, combined by
+    /// intersection, union and a mix weight) and the table reading that feeds it.
+    func testBlockOutputsMatchTheirVersions() throws {
+        let saved = Parallel.threadCount
+        Parallel.threadCount = 2
+        defer { Parallel.threadCount = saved }
+        var csv = "a,b,c,group,word\n"
+        let data = try fixedCase()
+        for i in 0..<data.rows {
+            csv += "\(data[i, 0]),\(data[i, 1]),\(i % 5 == 0 ? "NA" : "\(data[i, 2])"),g\(i % 3),w\(String(repeating: "a", count: 1 + i % 7))\n"
+        }
+        let text = try TextTable.parse(bytes: Array(csv.utf8), source: "fixed.csv")
+        let typed = try TypedTable.make(text, declared: [], used: ["a", "b", "c", "group", "word"], labelColumn: nil, missing: .impute)
+        let declarations = [BlockDeclaration(columns: ["a", "b"], metric: "euclidean", scaling: .standardize),
+                            BlockDeclaration(columns: ["group"], metric: "categorical"),
+                            BlockDeclaration(columns: ["word"], metric: "levenshtein", nNeighbors: 8),
+                            BlockDeclaration(columns: ["c", "group"], metric: "gower")]
+        let encoded = try declarations.map { try TableBlocks.encode($0, table: typed) }
+        var tableBytes: [UInt8] = []
+        for block in encoded {
+            switch block.features {
+            case .vectors(let m), .gower(let m, _, _): tableBytes += NPY.encode(m)
+            case .categories(let codes, _): for c in codes { withUnsafeBytes(of: c.littleEndian) { tableBytes += $0 } }
+            case .ranks(let r, _): for v in r { withUnsafeBytes(of: v.bitPattern.littleEndian) { tableBytes += $0 } }
+            case .strings(let words): tableBytes += Array(words.joined(separator: "\n").utf8)
+            }
+        }
+        check("table/\(DatasetLoader.implementationVersion(for: "penguins"))", tableBytes)
+        let blocks: [GraphBlock] = try encoded.map { block in
+            switch block.features {
+            case .vectors(let m): return GraphBlock(name: block.name, distance: .vectors(m, try Metric(name: block.metric)))
+            case .categories(let codes, let w): return GraphBlock(name: block.name, distance: .categorical(codes: codes, columns: w))
+            case .strings(let words): return GraphBlock(name: block.name, distance: .strings(words), nNeighbors: block.nNeighbors)
+            case .gower(let m, let codes, let w): return GraphBlock(name: block.name, distance: .gower(numeric: m, codes: codes, codeColumns: w))
+            case .ranks: throw LabError.invalid("no ordinal block here")
+            }
+        }
+        let umap = try UMAP(parameters: ["n_epochs": .number(50)])
+        let combine = try ["intersection", "union", "0.3"].map { try GraphCombination(parsing: $0) }
+        let result = try umap.fitBlocks(blocks, combine: combine, initData: data, seed: 5)
+        check("umap-blocks/\(UMAP.implementationVersion)", NPY.encode(result.embedding))
     }
 
     func testGeneratorOutputsMatchTheirVersions() throws {
