@@ -65,6 +65,7 @@ final class TableSpecTests: XCTestCase {
                     line: 9, containing: "3 entries for 3 blocks")
         expectError(spec("    columns: {a: numbery}\n    blocks:\n      - {columns: [a], metric: euclidean}"), line: 5, containing: "type 'numbery' is not known")
         expectError(spec(""), line: 3, containing: "'penguins' is a table")
+        expectError(spec("    pca: 2\n    blocks:\n      - {columns: [a], metric: euclidean}"), line: 5, containing: "'pca' does not apply to a table")
         expectError("""
             datasets:
               - name: blobs

@@ -66,6 +66,9 @@ struct TaskExecution {
                 guard let umap = algorithm as? UMAP else {
                     throw LabError.invalid("data set '\(task.datasetLabel)' has blocks with their own metrics, which only umap combines; algorithm '\(task.algorithm)' cannot run on it")
                 }
+                guard !umap.supervised else {
+                    throw LabError.invalid("supervised umap on blocks: add the label column as a categorical block instead (the same far-distance rule)")
+                }
                 result = try umap.fitBlocks(blocks, combine: data.combine, initData: data.matrix, seed: task.seed,
                                             progress: progress)
             } else {

@@ -139,6 +139,12 @@ public enum SpecParser {
             }
         }
         spec.table = try TableSpecParser.parse(fields, name: name, path: spec.path, node: node)
+        if spec.table != nil {
+            // A table's blocks carry their own scaling; nothing may be asked of it that its blocks would ignore.
+            for (key, keyNode, _) in fields where ["pca", "scaling", "labels", "options"].contains(key) {
+                throw keyNode.error("'\(key)' does not apply to a table with blocks (a block has its own 'scaling')")
+            }
+        }
         if name == "file" && spec.path == nil { throw node.error("data set 'file' needs a 'path' to a .csv, .npy or IDX file") }
         if name != "file" && spec.path != nil { throw node.error("'path' is only for data set 'file'") }
         if let held = spec.transformSplit {
