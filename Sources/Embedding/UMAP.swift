@@ -192,17 +192,18 @@ public struct UMAP: EmbeddingAlgorithm {
         progress?("fuzzy_set", 1)
         let embedding = try layOut(graph, initData: data, seed: seed, timer: &timer, diagnostics: &diagnostics,
                                    warnings: &warnings, progress: progress)
-        let epochs = diagnostics["epochs"].map { Int($0) } ?? 0
         let (ca, cb) = curve
-        let matrix = embedding
         let model = UMAPModel(parameters: self, data: data, k: k, graph: graph, sigma: sigma, rho: rho,
-                              embedding: matrix, a: ca, b: cb, epochs: epochs)
-        var result = EmbeddingResult(embedding: matrix, phases: timer.phases, diagnostics: diagnostics,
+                              embedding: embedding, a: ca, b: cb, epochs: epochs(for: n))
+        var result = EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics,
                                      series: [:], warnings: warnings)
         result.diagnosticWallSeconds = recallTiming?.wallSeconds ?? 0
         result.diagnosticCPUSeconds = recallTiming?.cpuSeconds ?? 0
         return (model, result)
     }
+
+    /// SGD epochs for n points: n_epochs, or 500 up to 10 000 points and 200 above (umap-learn's rule).
+    func epochs(for n: Int) -> Int { nEpochs ?? (n <= 10_000 ? 500 : 200) }
 
     /// Lays out a fuzzy graph over n points: spectral (or PCA of `initData`, or random) start, then SGD.
     /// Adds the graph and curve diagnostics ("a", "b", "graph_components", "graph_edges",
@@ -211,7 +212,7 @@ public struct UMAP: EmbeddingAlgorithm {
                 diagnostics: inout [String: Double], warnings: inout [String],
                 progress: ProgressHandler?) throws -> Matrix {
         let n = graph.rows
-        let epochs = nEpochs ?? (n <= 10_000 ? 500 : 200)
+        let epochs = epochs(for: n)
         let (ca, cb) = curve
         diagnostics["a"] = ca
         diagnostics["b"] = cb
