@@ -7,13 +7,17 @@ extension NeighborhoodMetrics {
     /// `compute`: 1 − 2/(n k (2n − 3k − 1)) Σᵢ Σ_{j ∈ Uₖ(i)} max(0, r(i, j) − k), Uₖ(i) the k nearest
     /// neighbours of i in the embedding (Euclidean), r(i, j) the 1-based rank of j among the other
     /// points by block distance from i, ties by the lower index.
-    /// O(n²) distance evaluations; per-point penalties are summed in point order (thread-count independent).
+    /// O(n²) distance evaluations, so limited to `BlockKNN.maximumPoints` points; per-point
+    /// penalties are summed in point order (thread-count independent).
     /// - Throws: `QualityError` for mismatched sizes or k outside 1 ≤ k < n/2.
     public static func trustworthiness(block: BlockDistance, embedding: Matrix, k: Int) throws -> Double {
         let n = embedding.rows
         guard block.count == n else { throw QualityError.rowCountMismatch(data: block.count, embedding: n) }
         guard k >= 1, 2 * k < n else {
             throw QualityError.invalidNeighborCount(k: k, n: n, requirement: "trustworthiness needs 1 ≤ k < n/2")
+        }
+        guard n <= BlockKNN.maximumPoints else {
+            throw QualityError.invalidArgument("trustworthiness under a block's own distance ranks every pair; it is limited to \(BlockKNN.maximumPoints) points, got \(n)")
         }
         if let bad = embedding.firstNonFinite() { throw QualityError.nonFinite(matrix: "embedding", row: bad.row, col: bad.col) }
         let knn: KNNGraph
