@@ -124,4 +124,44 @@ final class TableSpecTests: XCTestCase {
         // The categorical block is intersected in by the far-distance rule: groups separate.
         XCTAssertGreaterThan(metrics.first { $0.name == "knn-accuracy@10[group]" }!.value, 0.95)
     }
+
+    /// Views of a matrix (the same algebra on numeric data): blobs by euclidean ∩ their PCA-2 by
+    /// cosine; per-view metrics, thread-count independence, and the spec errors.
+    func testViewsOfAMatrix() throws {
+        let yaml = """
+            name: v
+            datasets:
+              - name: blobs
+                n: 150
+                options: {dimension: 8, centers: 3}
+                views:
+                  - {name: raw, metric: euclidean}
+                  - {name: pca2, metric: cosine, pca: 2, n_neighbors: 10}
+                combine: intersection
+            algorithms:
+              - name: umap
+                params: {n_epochs: 30}
+            metrics: [trustworthiness@10]
+            """
+        let parsed = try SpecParser.parse(yaml: yaml, file: "v.yaml")
+        let views = try XCTUnwrap(parsed.datasets[0].views)
+        XCTAssertEqual(views.views.map(\.name), ["raw", "pca2"])
+        XCTAssertEqual(views.views[1].pca, 2)
+        let task = Plan(spec: parsed).tasks[0]
+        XCTAssertEqual(task.dataset.views, views)
+        let data = try DataPreparation.prepare(task.dataset, seed: task.seed)
+        let blocks = try XCTUnwrap(data.blocks)
+        guard case .vectors(let reduced, .cosine) = blocks[1].distance else { return XCTFail("pca2 is a cosine vector view") }
+        XCTAssertEqual(reduced.cols, 2)
+        let umap = try UMAP(parameters: task.parameters)
+        let many = try umap.fitBlocks(blocks, combine: data.combine, initData: data.matrix, seed: 2)
+        let one = try Parallel.withThreadCount(1) { try umap.fitBlocks(blocks, combine: data.combine, initData: data.matrix, seed: 2) }
+        XCTAssertEqual(many.embedding.storage, one.embedding.storage)
+        let metrics = try MetricBridge.evaluateBlocks(parsed.metrics, blocks: blocks, embedding: many.embedding)
+        XCTAssertEqual(metrics.map(\.name), ["trustworthiness@10[raw]", "trustworthiness@10[pca2]"])
+        let bad = yaml.replacingOccurrences(of: "metric: cosine", with: "metric: levenshtein")
+        expectError(bad, line: 8, containing: "unknown view metric 'levenshtein'")
+        let withPCA = yaml.replacingOccurrences(of: "    views:", with: "    pca: 3\n    views:")
+        expectError(withPCA, line: 6, containing: "'pca' does not go with 'views'")
+    }
 }

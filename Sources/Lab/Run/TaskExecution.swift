@@ -1,5 +1,6 @@
 import Datasets
 import Embedding
+import Neighbors
 import Foundation
 import Linalg
 
@@ -186,6 +187,20 @@ enum DataPreparation {
         if let held = try DatasetBridge.loadHeldOut(selection, seed: seed) {
             prepared.heldOut = held.matrix
             prepared.heldOutLabels = held.labels
+        }
+        if let views = selection.views {
+            // Each view is its own block: the matrix, or its first `pca` principal components.
+            prepared.blocks = try views.views.map { view in
+                var matrix = prepared.matrix
+                if let m = view.pca {
+                    guard m < matrix.cols else {
+                        throw LabError.invalid("view '\(view.name)': pca \(m) needs fewer dimensions than the data's \(matrix.cols)")
+                    }
+                    matrix = try PCA(nComponents: m).fitModel(matrix, seed: seed).transform(matrix)
+                }
+                return GraphBlock(name: view.name, distance: .vectors(matrix, try Metric(name: view.metric)), nNeighbors: view.nNeighbors)
+            }
+            prepared.combine = try views.combine.map { try GraphCombination(parsing: $0) }
         }
         if let m = selection.pca {
             if m >= prepared.matrix.cols {

@@ -60,6 +60,8 @@ public struct DatasetSpec: Sendable {
     /// A mixed-type table read with typed columns and split into blocks (`columns`, `missing`,
     /// `blocks`, `combine`); nil for matrices.
     public var table: TableRequest? = nil
+    /// Views of a matrix data set, each with its own metric (`views`, `combine`); nil otherwise.
+    public var views: MatrixViews? = nil
 }
 
 /// One algorithm entry of a spec.

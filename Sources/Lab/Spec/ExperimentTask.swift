@@ -20,6 +20,25 @@ public struct DatasetSelection: Codable, Hashable, Sendable {
     public var pca: Int?
     /// Typed columns and blocks of a table (absent from the hash when nil).
     public var table: TableRequest? = nil
+    /// Views of a matrix data set, each with its own metric (absent from the hash when nil).
+    public var views: MatrixViews? = nil
+}
+
+/// Several views of one matrix, each a block with its own metric (and optional PCA reduction),
+/// combined like a table's blocks: e.g. MNIST pixels by cosine ∩ their PCA-50 by euclidean.
+public struct MatrixViews: Codable, Hashable, Sendable {
+    /// One view: a metric on the matrix or on its first `pca` principal components.
+    public struct View: Codable, Hashable, Sendable {
+        public var name: String
+        public var metric: String
+        /// PCA reduction of this view (nil = the matrix as it is).
+        public var pca: Int?
+        /// Neighbours of this view's graph (nil = the algorithm's n_neighbors).
+        public var nNeighbors: Int?
+    }
+    public var views: [View]
+    /// As a table's `combine` (`GraphCombination`).
+    public var combine: [String]
 }
 
 /// One unit of work: a data selection, an algorithm with concrete parameters, and a seed.
@@ -80,6 +99,7 @@ public struct ExperimentTask: Codable, Sendable {
         if let m = dataset.pca { parts.append("pca=\(m)") }
         if let t = dataset.transform { parts.append("transform=\(t)") }
         if let table = dataset.table { parts.append("blocks=" + table.blocks.map(\.name).joined(separator: ",")) }
+        if let views = dataset.views { parts.append("views=" + views.views.map(\.name).joined(separator: ",")) }
         parts.append("seed=\(seed)")
         return parts.joined(separator: " ")
     }
@@ -103,7 +123,8 @@ public struct Plan: Sendable {
                             name: data.name, n: n, split: data.split, transform: data.transformSplit,
                             subsample: data.subsample,
                             scaling: data.scaling, path: data.path, labelsPath: data.labelsPath,
-                            labelColumn: data.labelColumn, options: options, pca: pca, table: data.table)
+                            labelColumn: data.labelColumn, options: options, pca: pca, table: data.table,
+                            views: data.views)
                         for algorithm in spec.algorithms {
                             for parameters in Plan.cartesian(algorithm.parameters.map { ($0.name, $0.values) }) {
                                 for seed in spec.seeds {

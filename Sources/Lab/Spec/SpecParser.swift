@@ -13,7 +13,7 @@ public enum SpecParser {
     static let topKeys = ["name", "description", "seed", "seeds", "datasets", "algorithms", "metrics", "figures",
                           "clustering", "timeout"]
     static let datasetKeys = ["name", "label", "n", "split", "subsample", "scaling", "path", "labels", "label_column",
-                              "options", "pca", "transform", "columns", "missing", "blocks", "combine", "measure"]
+                              "options", "pca", "transform", "columns", "missing", "blocks", "combine", "measure", "views"]
     static let algorithmKeys = ["name", "label", "params", "timeout"]
 
     /// Parses the spec file at `path`.
@@ -138,7 +138,11 @@ public enum SpecParser {
             default: break
             }
         }
-        spec.table = try TableSpecParser.parse(fields, name: name, path: spec.path, node: node)
+        if fields.contains(where: { $0.key == "views" }) {
+            spec.views = try TableSpecParser.parseViews(fields, name: name, node: node)
+        } else {
+            spec.table = try TableSpecParser.parse(fields, name: name, path: spec.path, node: node)
+        }
         if spec.table != nil {
             // A table's blocks carry their own scaling; nothing may be asked of it that its blocks would ignore.
             for (key, keyNode, _) in fields where ["pca", "scaling", "labels", "options"].contains(key) {

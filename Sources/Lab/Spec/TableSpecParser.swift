@@ -78,16 +78,7 @@ enum TableSpecParser {
                 request.measured = try value.list().map(parseBlock)
             case "combine":
                 combineNode = value
-                request.combine = try value.listOrSingle().map { item in
-                    let text: String
-                    switch try item.parameterValue() {
-                    case .number(let x): text = ParameterValue.number(x).description
-                    case .text(let s): text = s
-                    case .flag: throw item.error("'combine' takes \(GraphCombination.spellings)")
-                    }
-                    do { _ = try GraphCombination(parsing: text) } catch { throw item.error("'combine' = '\(text)': allowed: \(GraphCombination.spellings)") }
-                    return text
-                }
+                request.combine = try parseCombine(value)
             default: break
             }
         }
@@ -104,6 +95,78 @@ enum TableSpecParser {
             throw node.error("every block is categorical; at least one block needs a metric with neighbourhoods (\(metricNames.filter { $0 != "categorical" }.joined(separator: ", ")))")
         }
         return request
+    }
+
+    /// The `views` of a matrix data set (with `combine`):
+    ///
+    ///     views:
+    ///       - {name: pixels, metric: cosine}
+    ///       - {name: pca50, metric: euclidean, pca: 50, n_neighbors: 15}
+    ///     combine: intersection
+    static func parseViews(_ fields: [(key: String, keyNode: SpecNode, value: SpecNode)], name: String,
+                           node: SpecNode) throws -> MatrixViews {
+        if DatasetBridge.tableNames.contains(name) {
+            throw node.error("'\(name)' is a table: give it 'blocks' of columns, not 'views'")
+        }
+        for (key, keyNode, _) in fields where ["columns", "missing", "blocks", "measure", "pca", "transform"].contains(key) {
+            throw keyNode.error("'\(key)' does not go with 'views' (a view has its own 'pca'; views are not placed by transform)")
+        }
+        var views = MatrixViews(views: [], combine: ["intersection"])
+        var combineNode: SpecNode?
+        for (key, _, value) in fields {
+            switch key {
+            case "views":
+                views.views = try value.list().map { viewNode in
+                    let viewFields = try viewNode.mapping(allowed: ["name", "metric", "pca", "n_neighbors"])
+                    guard let metricField = viewFields.first(where: { $0.key == "metric" }) else {
+                        throw viewNode.error("a view needs a 'metric'; known: \(Metric.knownNames.joined(separator: ", "))")
+                    }
+                    let metric = try metricField.value.string().lowercased()
+                    guard Metric.knownNames.contains(metric) else {
+                        throw metricField.value.error("unknown view metric '\(metric)'; known: \(Metric.knownNames.joined(separator: ", "))")
+                    }
+                    var view = MatrixViews.View(name: metric, metric: metric, pca: nil, nNeighbors: nil)
+                    for (viewKey, _, viewValue) in viewFields {
+                        switch viewKey {
+                        case "name": view.name = try viewValue.string()
+                        case "pca": view.pca = try viewValue.int(1...1_000_000, what: "a positive dimension")
+                        case "n_neighbors": view.nNeighbors = try viewValue.int(2...10_000, what: "a neighbour count in 2...10000")
+                        default: break
+                        }
+                    }
+                    return view
+                }
+                guard !views.views.isEmpty else { throw value.error("'views' must list at least one view") }
+                var names = Set<String>()
+                for (view, viewNode) in zip(views.views, try value.list()) where !names.insert(view.name).inserted {
+                    throw viewNode.error("two views are named '\(view.name)'; give one a 'name'")
+                }
+            case "combine":
+                combineNode = value
+                views.combine = try parseCombine(value)
+            default: break
+            }
+        }
+        do {
+            _ = try GraphCombination.perBlock(try views.combine.map { try GraphCombination(parsing: $0) }, blocks: views.views.count)
+        } catch {
+            throw (combineNode ?? node).error("'combine' has \(views.combine.count) entries for \(views.views.count) views; give one, or one per consecutive pair (\(views.views.count - 1))")
+        }
+        return views
+    }
+
+    /// `combine`: one entry or a list, each `intersection`, `union` or a mix weight in [0, 1].
+    static func parseCombine(_ value: SpecNode) throws -> [String] {
+        try value.listOrSingle().map { item in
+            let text: String
+            switch try item.parameterValue() {
+            case .number(let x): text = ParameterValue.number(x).description
+            case .text(let s): text = s
+            case .flag: throw item.error("'combine' takes \(GraphCombination.spellings)")
+            }
+            do { _ = try GraphCombination(parsing: text) } catch { throw item.error("'combine' = '\(text)': allowed: \(GraphCombination.spellings)") }
+            return text
+        }
     }
 
     static func parseBlock(_ node: SpecNode) throws -> BlockDeclaration {
