@@ -29,9 +29,11 @@ quick: build
 
 # Tests run in release mode (with -enable-testing): the numeric tests are
 # far too slow unoptimised, and release is what users run.
+# OPENBLAS_CORETYPE: the test process computes with the same OpenBLAS kernels as every mbench
+# process (the determinism contract, Sources/Linalg/NumericEnvironment.swift).
 test: deps
 	swift build -c release -Xswiftc -enable-testing --build-tests
-	swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing
+	OPENBLAS_CORETYPE=Prescott swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing
 
 # Timing benchmark against the committed baseline (single-threaded, calibrated units).
 # Exit 3 (a clear regression) fails; 0 (within tolerance) and 4 (improvement only) pass.

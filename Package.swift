@@ -30,7 +30,9 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
 
         // Swift modules, in dependency order.
-        .target(name: "Linalg", dependencies: ["CBLAS"], swiftSettings: optimised),
+        // Deterministic SGEMM kernels (C, chosen by CPU for speed only; no FMA contraction).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
+        .target(name: "Linalg", dependencies: ["CBLAS", "CFFTW", "CKernels"], swiftSettings: optimised),
         .target(name: "Datasets", dependencies: [
             "Linalg", "CZlib",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -27,8 +27,9 @@ public struct TSNEFFTSettings: Sendable, Equatable {
 /// so any degrees of freedom α work. The kernels' spectra are real (even kernels) and come from
 /// (G+1)² DCT-I transforms instead of full (2G)² FFTs: 3 forward FFTs + 4 inverse per gradient.
 ///
-/// FFTW plans are made with FFTW_ESTIMATE (deterministic, independent of timing) on the calling
-/// thread; only plan execution runs in parallel.
+/// FFTW plans are made with `NumericEnvironment.fftwPlannerFlags` (FFTW_ESTIMATE: independent of
+/// timing; FFTW_NO_SIMD: scalar codelets, independent of the CPU) on the calling thread; only plan
+/// execution runs in parallel.
 enum TSNEFFTRepulsion {
     /// Interval counts FIt-SNE/openTSNE round up to (FFT-friendly sizes).
     static let allowedIntervals = [25, 36, 50, 55, 60, 65, 70, 75, 80, 85, 90, 96, 100, 110, 120, 130, 140, 150, 175, 200]
@@ -102,7 +103,9 @@ enum TSNEFFTRepulsion {
             for s in spectra { fftwf_free(s) }
             for s in products { fftwf_free(s) }
         }
-        let estimate = UInt32(1 << 6)  // FFTW_ESTIMATE
+        // FFTW_ESTIMATE | FFTW_NO_SIMD: the plan and its codelets do not depend on the CPU
+        // (the determinism contract in `NumericEnvironment`).
+        let estimate = NumericEnvironment.fftwPlannerFlags
         let destroyInput = UInt32(1)   // FFTW_DESTROY_INPUT
         let forward = fftwf_plan_dft_r2c_2d(Int32(m), Int32(m), reals[0], spectra[0], estimate | destroyInput)
         let backward = fftwf_plan_dft_c2r_2d(Int32(m), Int32(m), products[0], reals[0], estimate)

@@ -1,3 +1,4 @@
+import Linalg
 import Foundation
 import Plot
 
@@ -51,7 +52,7 @@ extension FigureRecipe {
 /// Least-squares slope of log y against log x: the exponent k of y ∝ x^k.
 enum PowerLaw {
     static func exponent(x: [Double], y: [Double]) -> Double? {
-        let pairs = zip(x, y).filter { $0.0 > 0 && $0.1 > 0 }.map { (log($0.0), log($0.1)) }
+        let pairs = zip(x, y).filter { $0.0 > 0 && $0.1 > 0 }.map { (DeterministicMath.log($0.0), DeterministicMath.log($0.1)) }
         guard pairs.count >= 2 else { return nil }
         let mx = pairs.map(\.0).reduce(0, +) / Double(pairs.count)
         let my = pairs.map(\.1).reduce(0, +) / Double(pairs.count)

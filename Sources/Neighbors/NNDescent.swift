@@ -181,16 +181,9 @@ public enum NNDescent {
 }
 
 extension Double {
-    var log2Value: Double { Foundation_log2(self) }
+    var log2Value: Double { DeterministicMath.log2(self) }
 }
 
-#if canImport(Glibc)
-import Glibc
-@usableFromInline func Foundation_log2(_ x: Double) -> Double { Glibc.log2(x) }
-#else
-import Darwin
-@usableFromInline func Foundation_log2(_ x: Double) -> Double { Darwin.log2(x) }
-#endif
 
 /// What blocked joins need besides the data: the column means subtracted from gathered rows,
 /// and every row's squared norm after centring.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lab
+import Linalg
 
 /// `mbench`: the ManifoldBench command line.
 ///
@@ -10,7 +11,7 @@ struct MBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mbench",
         abstract: "Reproducible experiments and benchmarks for dimension reduction (PCA, t-SNE, UMAP).",
-        version: Provenance.toolVersion,
+        version: Provenance.toolVersion + "\n" + NumericEnvironment.current.summary,
         subcommands: [
             // Each subcommand lives in its own file: <Name>Command.swift.
             RunCommand.self, ValidateCommand.self, ListCommand.self, EmbedCommand.self, FiguresCommand.self,
@@ -20,6 +21,7 @@ struct MBench: ParsableCommand {
 
     /// Runs the command, mapping errors to the documented exit codes.
     static func main() {
+        NumericEnvironmentSetup.pin()
         do {
             var command = try parseAsRoot()
             try command.run()

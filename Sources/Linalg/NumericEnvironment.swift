@@ -1,0 +1,196 @@
+import CBLAS
+import CFFTW
+import CKernels
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The numeric code paths this process computes with, and the rule that makes them the same
+/// on every x86-64 CPU.
+///
+/// **Determinism contract (enforced here and in `DeterministicMath`).** A spec and a seed give
+/// the same bytes on every x86-64 CPU that runs the same build (same Swift toolchain, same
+/// OpenBLAS, FFTW and glibc packages), for any thread count. Three libraries would otherwise
+/// choose their arithmetic by CPU:
+///
+/// - **Single-precision matrix products** (kNN and NN-descent distances, random projections,
+///   PCA's covariance and projection, t-SNE's and UMAP's PCA initialisation) run on the project's
+///   own kernel (`CKernels/gemm.c`, wrapped by `BLAS.sgemm`/`gemm`/`gram`): each element of C is
+///   summed over k in index order with no fused multiply-add, and SIMD lanes hold different
+///   elements, so its SSE2, AVX2 and AVX-512 variants (chosen by CPU, for speed only) give the
+///   same bits. OpenBLAS pinned to an SSE3 core type cost 3× on PCA and 1.6× on UMAP of MNIST.
+/// - **OpenBLAS / LAPACK** (the rest: `dgemv` in UMAP's Lanczos solver, `dsyevr`, the randomized
+///   PCA's `dgemm`/`dgeqrf`/`dorgqr`) pick kernels (SSE, AVX, AVX2+FMA, AVX-512) by CPU when the
+///   library loads, before `main`. Every `mbench` process therefore runs OpenBLAS with one core
+///   type, `pinnedBLASCoreType` ("Prescott": SSE3 kernels, which every x86-64 CPU since 2005
+///   runs; "Opteron", the only SSE2-only set, executes AMD's 3DNow! `prefetchw` and dies with
+///   SIGILL on Intel CPUs). `pinProcess` re-executes `mbench` once with `OPENBLAS_CORETYPE` set;
+///   the variable stays in the environment, so every child process inherits it. Test runs and CI
+///   export it. Prescott's block size along k (GEMM_Q) is a compile-time constant; only the
+///   M-block size (GEMM_P) follows the detected L2 cache, and M-blocking does not change the
+///   order in which any output element is summed. LAPACK (reference Fortran, compiled for the
+///   baseline target) reaches the CPU only through these BLAS kernels.
+/// - **FFTW** picks SIMD codelets by CPU. Every plan is made with `fftwPlannerFlags`
+///   (`FFTW_ESTIMATE | FFTW_NO_SIMD`): a plan chosen without timing, from scalar codelets only.
+/// - **libm** (`exp`, `log`, `pow`, `sin`, `cos`, … and their `Float` versions) has FMA/AVX2
+///   variants in glibc chosen by CPU. Result-determining code calls `DeterministicMath` instead.
+///
+/// The Swift code itself is compiled for the baseline x86-64 target (no `-march`, no FMA
+/// contraction, SIMD types of fixed width), so it computes the same bits on every x86-64 CPU.
+/// Across architectures (arm64) the Swift code and `DeterministicMath` still give the same
+/// bits, but BLAS, LAPACK and FFTW kernels differ; see the README's reproducibility section.
+///
+/// `current` reports what this process actually uses; it goes into every result record.
+public struct NumericEnvironment: Codable, Sendable, Equatable {
+    /// OpenBLAS core type the kernels were chosen for (`openblas_get_corename`).
+    public var blasCoreType: String
+    /// OpenBLAS build configuration (`openblas_get_config`).
+    public var blasConfig: String
+    /// Instruction set of the project's SGEMM kernels on this CPU (speed only; same bits on all).
+    public var gemmKernels: String
+    /// FFTW version and the codelets its plans may use.
+    public var fftPath: String
+    /// Where the elementary functions come from.
+    public var libm: String
+    /// True when all three paths above are the CPU-independent ones, so the run's bytes are
+    /// the same on every x86-64 CPU.
+    public var crossCPUBitIdentical: Bool
+
+    /// One line for `mbench --version` and logs.
+    public var summary: String {
+        "SGEMM: own kernels (\(gemmKernels) variant); BLAS/LAPACK: \(blasCoreType) kernels (\(blasConfig)); FFT: \(fftPath); libm: \(libm); "
+            + (crossCPUBitIdentical ? "bit-identical across x86-64 CPUs"
+                                    : "NOT bit-identical across CPUs (BLAS kernels chosen by this CPU)")
+    }
+
+    /// The OpenBLAS core type every process computes with.
+    public static let pinnedBLASCoreType = "Prescott"
+
+    /// Environment variable that turns the pin off (`MBENCH_BLAS_PIN=off`): faster BLAS kernels
+    /// chosen by the CPU, recorded as not bit-identical across CPUs.
+    public static let pinOptOutVariable = "MBENCH_BLAS_PIN"
+
+    /// Set for the re-executed image only, so a library that ignores `OPENBLAS_CORETYPE`
+    /// cannot cause an exec loop.
+    static let reexecGuardVariable = "MBENCH_BLAS_PIN_REEXEC"
+
+    /// FFTW planner flags for every plan: FFTW_ESTIMATE (1 << 6, no timing) | FFTW_NO_SIMD
+    /// (1 << 17, scalar codelets only), so the plan and its arithmetic do not depend on the CPU.
+    public static let fftwPlannerFlags: UInt32 = (1 << 6) | (1 << 17)
+
+    /// What this process uses (computed once).
+    public static let current: NumericEnvironment = {
+        let core = String(cString: openblas_get_corename())
+        let config = String(cString: openblas_get_config()).trimmingCharacters(in: " ")
+        let fftScalar = fftPlansAreScalar()
+        let version = fftwVersion()
+        let fft = fftScalar ? "\(version) scalar codelets (FFTW_ESTIMATE | FFTW_NO_SIMD)"
+                            : "\(version) with SIMD codelets (CPU-dependent)"
+        let pinned = core.lowercased() == pinnedBLASCoreType.lowercased()
+        return NumericEnvironment(blasCoreType: core, blasConfig: config, gemmKernels: BLAS.kernelInstructionSet,
+                                  fftPath: fft,
+                                  libm: "Linalg.DeterministicMath (exp, log, pow, sin, cos in Swift)",
+                                  crossCPUBitIdentical: pinned && fftScalar)
+    }()
+
+    /// Makes this process compute with the pinned OpenBLAS core type. OpenBLAS reads
+    /// `OPENBLAS_CORETYPE` when it loads, before `main`, so when the loaded kernels are not the
+    /// pinned ones this sets the variable and re-executes the program once (same arguments,
+    /// same environment otherwise). Call it first thing in `main`, before any thread starts.
+    ///
+    /// Returns a warning to print when the pin could not be applied (the run continues and its
+    /// records say it is not bit-identical across CPUs), or nil.
+    /// - Throws: `LinalgError.invalidArgument` when the CPU cannot run the pinned kernels (no SSE3).
+    public static func pinProcess(arguments: [String]) throws -> String? {
+        let optOut = getenv(pinOptOutVariable).map { String(cString: $0).lowercased() }
+        if optOut == "off" || optOut == "0" || optOut == "native" {
+            return "\(pinOptOutVariable)=\(optOut!): BLAS kernels chosen by this CPU; results are not bit-identical across CPUs"
+        }
+        let reexeced = getenv(reexecGuardVariable) != nil
+        unsetenv(reexecGuardVariable)  // children start clean; they inherit OPENBLAS_CORETYPE
+        let loaded = String(cString: openblas_get_corename())
+        if loaded.lowercased() == pinnedBLASCoreType.lowercased() { return nil }
+        guard cpuHasSSE3() else {
+            throw LinalgError.invalidArgument(
+                "this CPU lacks SSE3, which OpenBLAS's pinned \(pinnedBLASCoreType) kernels need; "
+                    + "set \(pinOptOutVariable)=off to run with kernels chosen by this CPU "
+                    + "(results then differ from other CPUs in the last bits)")
+        }
+        if reexeced {
+            return "OpenBLAS ignored OPENBLAS_CORETYPE=\(pinnedBLASCoreType) (it loaded \(loaded) kernels): "
+                + "results are not bit-identical across CPUs"
+        }
+        setenv("OPENBLAS_CORETYPE", pinnedBLASCoreType, 1)
+        setenv(reexecGuardVariable, "1", 1)
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        execv("/proc/self/exe", &argv)
+        // execv returns only on failure: carry on unpinned, and say so.
+        unsetenv(reexecGuardVariable)
+        return "could not re-execute with OPENBLAS_CORETYPE=\(pinnedBLASCoreType) (errno \(errno)): "
+            + "results are not bit-identical across CPUs"
+    }
+
+    /// Whether /proc/cpuinfo lists SSE3 ("pni"); true where that cannot be read.
+    static func cpuHasSSE3() -> Bool {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return true }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0 {
+            guard let line else { break }
+            let text = String(cString: line)
+            if text.hasPrefix("flags") { return text.split(separator: " ").contains { $0 == "pni" || $0 == "pni\n" } }
+        }
+        return true
+    }
+
+    /// FFTW's `fftwf_version` string (an array of unknown size, which Swift cannot import, so it
+    /// is looked up by name).
+    static func fftwVersion() -> String {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "fftwf_version") else { return "fftw3f" }
+        return String(cString: symbol.assumingMemoryBound(to: CChar.self))
+    }
+
+    /// Plans the transform shapes t-SNE uses with `fftwPlannerFlags` and checks that none of
+    /// their codelets is a SIMD one (FFTW names those `…_sse2`, `…_avx`, `…_avx2`, `…_avx512`,
+    /// `…_avx-128-fma`, `…_kcvi`, `…_generic-simd…`).
+    public static func fftPlansAreScalar() -> Bool {
+        plannedCodelets().allSatisfy { !isSIMDCodelet($0) }
+    }
+
+    /// The printed FFTW plans (r2c, c2r, DCT-I) made with `fftwPlannerFlags`, for inspection and tests.
+    public static func plannedCodelets() -> [String] {
+        let m: Int32 = 300, g: Int32 = 151
+        let real = fftwf_malloc(MemoryLayout<Float>.stride * Int(m * m))!.bindMemory(to: Float.self, capacity: Int(m * m))
+        let complex = fftwf_malloc(MemoryLayout<fftwf_complex>.stride * Int(m * (m / 2 + 1)))!
+            .bindMemory(to: fftwf_complex.self, capacity: Int(m * (m / 2 + 1)))
+        defer { fftwf_free(real); fftwf_free(complex) }
+        let plans = [
+            fftwf_plan_dft_r2c_2d(m, m, real, complex, fftwPlannerFlags | 1),
+            fftwf_plan_dft_c2r_2d(m, m, complex, real, fftwPlannerFlags),
+            fftwf_plan_r2r_2d(g, g, real, real, FFTW_REDFT00, FFTW_REDFT00, fftwPlannerFlags),
+        ]
+        defer { for p in plans { fftwf_destroy_plan(p) } }
+        return plans.map { plan -> String in
+            guard let text = fftwf_sprint_plan(plan) else { return "" }
+            defer { free(text) }
+            return String(cString: text)
+        }
+    }
+
+    /// Whether an FFTW plan description names a SIMD codelet.
+    public static func isSIMDCodelet(_ plan: String) -> Bool {
+        ["_sse2", "_avx", "_kcvi", "_altivec", "_vsx", "_neon", "generic-simd"].contains { plan.contains($0) }
+    }
+}
+
+private extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+}
