@@ -10,6 +10,7 @@
 #
 # Usage: Tools/check_cross_cpu.sh [MBENCH] [embed data options...]
 #   default data: --dataset mnist --n 5000 (needs MBENCH_MIRROR or a cached copy)
+#   CHECK_ALGORITHMS="pca umap" and CHECK_ENVS="default Haswell 1-thread" restrict the runs.
 #   e.g. Tools/check_cross_cpu.sh .build/release/mbench --input X.npy
 #        Tools/check_cross_cpu.sh .build/release/mbench --dataset mnist          # all 70 000 (slow)
 set -uo pipefail
@@ -68,7 +69,7 @@ echo "data: ${DATA[*]}, seed $SEED"
 "$MBENCH" --version
 
 # Control: without the pin, different kernels must give different bytes somewhere.
-if supported Haswell; then
+if supported Haswell && [ -z "${SKIP_CONTROL:-}" ]; then
   differ=0
   for spec in "pca|pca|n_components=2" "tsne-bh|tsne|negative_gradient_method=bh"; do
     IFS='|' read -r name alg params <<<"$spec"
@@ -82,9 +83,11 @@ fi
 
 for spec in "${ALGORITHMS[@]}"; do
   IFS='|' read -r name alg params <<<"$spec"
+  [ -n "${CHECK_ALGORITHMS:-}" ] && [[ " $CHECK_ALGORITHMS " != *" $name "* ]] && continue
   ref="$OUT/$name-default.npy"
   for envspec in "${ENVIRONMENTS[@]}"; do
     IFS='|' read -r label envs extra <<<"$envspec"
+    [ -n "${CHECK_ENVS:-}" ] && [ "$label" != default ] && [[ " $CHECK_ENVS " != *" $label "* ]] && continue
     supported "$label" || { echo "skip  $name under $label (CPU lacks it)"; continue; }
     file="$OUT/$name-$label.npy"
     # shellcheck disable=SC2086

@@ -85,7 +85,8 @@ static inline __attribute__((always_inline)) void block2(const int MR, long i0, 
         for (; i < rows; i++) block(1, i, kc, a, rsA, csA, panel, tile, ldt);                        \
     }
 
-DEFINE_PANEL_ROWS(rows_sse2, , 4)
+DEFINE_PANEL_ROWS(rows_sse2, , 4)   // the baseline: SSE2 on x86-64, NEON or scalar elsewhere
+#if defined(__x86_64__)
 DEFINE_PANEL_ROWS(rows_avx2, __attribute__((target("avx2"))), 6)
 DEFINE_PANEL_ROWS(rows_avx512, __attribute__((target("avx512f"))), 12)
 
@@ -97,6 +98,7 @@ __attribute__((target("avx512f"))) static void rows2_avx512(long rows, long kc, 
     for (; i + 4 <= rows; i += 4) block2(4, i, kc, a, rsA, csA, panel0, panel1, tile, ldt);
     for (; i < rows; i++) block2(1, i, kc, a, rsA, csA, panel0, panel1, tile, ldt);
 }
+#endif
 
 typedef void (*rows_fn)(long, long, const float *, long, long, const float *, float *, long);
 
@@ -170,6 +172,7 @@ void mb_sgemm(int transA, int transB, int upperOnly, long m, long n, long k, flo
     if (m <= 0 || n <= 0) return;
     rows_fn rows = rows_sse2;
     int pair = 0;
+    (void)pair;
 #if defined(__x86_64__)
     int isa = mb_kernel_isa();
     if (isa == 2) { rows = rows_avx512; pair = 1; } else if (isa == 1) rows = rows_avx2;
@@ -202,6 +205,7 @@ void mb_sgemm(int transA, int transB, int upperOnly, long m, long n, long k, flo
                     const float *ablock = a + i0 * rsA + p0 * csA;
                     float *panel = panels + q * kc * NR;
                     pack(transB, b, ldb, p0, kc, j0, w, panel);
+#if defined(__x86_64__)
                     if (pair && q + 1 < count) {                         // two panels at once (AVX-512)
                         long j1 = j0 + NR;
                         long w1 = groupEnd - j1 < NR ? groupEnd - j1 : NR;
@@ -214,6 +218,7 @@ void mb_sgemm(int transA, int transB, int upperOnly, long m, long n, long k, flo
                         q++;
                         continue;
                     }
+#endif
                     rows(h, kc, ablock, rsA, csA, panel, tile + q * NR, ldt);
                 }
             }
