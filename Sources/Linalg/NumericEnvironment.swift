@@ -89,7 +89,7 @@ public struct NumericEnvironment: Codable, Sendable, Equatable {
         let pinned = core.lowercased() == pinnedBLASCoreType.lowercased()
         return NumericEnvironment(blasCoreType: core, blasConfig: config, gemmKernels: BLAS.kernelInstructionSet,
                                   fftPath: fft,
-                                  libm: "Linalg.DeterministicMath (exp, log, pow, sin, cos in Swift)",
+                                  libm: "Linalg.DeterministicMath (exp, log, pow, sin, cos, asin, acos in Swift)",
                                   crossCPUBitIdentical: pinned && fftScalar)
     }()
 
