@@ -18,8 +18,13 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# One release build serves every target: `make test` and `make run` use the same flags
+# (-enable-testing, so the test build's objects are the ones mbench links), and
+# whichever runs second rebuilds nothing.
+SWIFT_BUILD_FLAGS := -c release -Xswiftc -enable-testing
+
 build: deps
-	swift build -c release --product mbench
+	swift build $(SWIFT_BUILD_FLAGS) --product mbench
 
 run: build
 	$(MBENCH) run $(SPECS)
@@ -27,13 +32,14 @@ run: build
 quick: build
 	$(MBENCH) run Experiments/smoke-pca-blobs.yaml
 
-# Tests run in release mode (with -enable-testing): the numeric tests are
-# far too slow unoptimised, and release is what users run.
+# Tests run in release mode: the numeric tests are far too slow unoptimised, and
+# release is what users run. --build-tests also builds mbench, which the command-line
+# tests (Tests/mbenchTests) run.
 # OPENBLAS_CORETYPE: the test process computes with the same OpenBLAS kernels as every mbench
 # process (the determinism contract, Sources/Linalg/NumericEnvironment.swift).
 test: deps
-	swift build -c release -Xswiftc -enable-testing --build-tests
-	OPENBLAS_CORETYPE=Prescott swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing
+	swift build $(SWIFT_BUILD_FLAGS) --build-tests
+	OPENBLAS_CORETYPE=Prescott swift test $(SWIFT_BUILD_FLAGS) --skip-build --disable-swift-testing
 
 # Timing benchmark against the committed baseline (single-threaded, calibrated units).
 # Exit 3 (a clear regression) fails; 0 (within tolerance) and 4 (improvement only) pass.

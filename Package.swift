@@ -45,7 +45,6 @@ let package = Package(
         .target(name: "Lab", dependencies: [
             "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot",
             .product(name: "Yams", package: "Yams"),
-            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: optimised),
         .executableTarget(name: "mbench", dependencies: [
             "Lab", "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot",
@@ -61,5 +60,7 @@ let package = Package(
         .testTarget(name: "QualityTests", dependencies: ["Quality", "Linalg"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Linalg", "Datasets", "Embedding"]),
+        // Runs the built mbench binary (swift build --build-tests builds it beside the tests).
+        .testTarget(name: "mbenchTests"),
     ]
 )

@@ -17,6 +17,10 @@ import Linalg
 ///    swept range (BIC has spoken), else (BIC still falling at the largest k) at its
 ///    elbow k. The BIC minimum and the silhouette maximum are reported beside it.
 public enum ModelSelection {
+    /// Version of the sweep's and the Gaussian mixtures' arithmetic. Bump it in the same change as
+    /// anything that may alter a clustering report, so that stored reports are recomputed.
+    public static let implementationVersion = 1
+
     /// Sweeps all settings; settings run in parallel (each is deterministic, so the report is too).
     /// - Parameters:
     ///   - ks: cluster counts (each 1 ≤ k ≤ n). - covarianceTypes: types to try.

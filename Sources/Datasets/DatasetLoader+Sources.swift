@@ -42,34 +42,62 @@ extension DatasetLoader {
             hashes += [pair.images.sha256, pair.labels.sha256]
         }
         progress?("reading \(entry.name)", 0)
-        let total = labels.count * max(cols, 0)
-        var failure: Error? = nil
-        let storage = [Float](unsafeUninitializedCapacity: total) { out, initialised in
-            var offset = 0
-            for part in parts {
-                do {
-                    try readMapped(part.url) { raw in
-                        // The file may have changed since the header was read: parse again.
-                        let h = try IDX.parseHeader(raw, path: part.url.path)
-                        guard h == part.header else { throw DatasetsError.io(path: part.url.path, detail: "file changed while reading") }
-                        IDX.decodeValues(raw, header: h, scale: entry.pixelScale,
-                                         into: UnsafeMutableBufferPointer(rebasing: out[offset ..< offset + h.count]))
-                    }
-                } catch {
-                    failure = error
-                    break
-                }
-                offset += part.header.count
-            }
-            if failure != nil { out.update(repeating: 0) }
-            initialised = total
+        // A subsample is chosen from the labels alone, so only its rows are decoded (and only their
+        // pages of the mapped files are read): a task on 1 000 points never holds all 70 000.
+        let rowCount = labels.count
+        var subset: [Int]? = nil
+        if let n = request.n, n < rowCount {
+            subset = try Preprocessing.subsampleIndices(total: rowCount, n: n, method: request.subsample,
+                                                        labels: labels, seed: seed)
         }
-        if let failure { throw failure }
-        let data = try Matrix(rows: labels.count, cols: max(cols, 0), storage: storage)
+        let storage = try decodeRows(subset, of: parts, cols: max(cols, 0), scale: entry.pixelScale)
+        let data = try Matrix(rows: subset?.count ?? rowCount, cols: max(cols, 0), storage: storage)
+        if let subset { labels = subset.map { labels[$0] } }
         let (m, l, selection) = try select(data, labels: labels, request: request, seed: seed,
-                                           keepGlobalScale: entry.imageShape != nil)
+                                           keepGlobalScale: entry.imageShape != nil,
+                                           subsampledFrom: subset == nil ? nil : rowCount)
         let identity = "registry\nname=\(entry.name)\npayloads=\(hashes.joined(separator: ","))\nsplit=\(split)\n\(selection)"
         return Dataset(name: entry.name, data: m, labels: l, checksum: Checksum.sha256(text: identity), imageShape: entry.imageShape)
+    }
+
+    /// Decodes the given global rows (in that order; nil = all) of the concatenated IDX files `parts`.
+    static func decodeRows(_ rows: [Int]?, of parts: [(url: URL, header: IDX.Header)], cols: Int,
+                           scale: Float) throws -> [Float] {
+        let total = parts.reduce(0) { $0 + $1.header.shape[0] }
+        var storage = [Float](repeating: 0, count: (rows?.count ?? total) * cols)
+        var firstRow = 0
+        for part in parts {
+            let partRows = part.header.shape[0]
+            guard let rows else {
+                try readMapped(part.url) { raw in
+                    let h = try IDX.parseHeader(raw, path: part.url.path)
+                    guard h == part.header else { throw DatasetsError.io(path: part.url.path, detail: "file changed while reading") }
+                    storage.withUnsafeMutableBufferPointer { out in
+                        IDX.decodeValues(raw, header: h, scale: scale,
+                                         into: UnsafeMutableBufferPointer(rebasing: out[firstRow * cols ..< (firstRow + partRows) * cols]))
+                    }
+                }
+                firstRow += partRows
+                continue
+            }
+            let wanted = rows.indices.filter { rows[$0] >= firstRow && rows[$0] < firstRow + partRows }
+            if !wanted.isEmpty {
+                try readMapped(part.url) { raw in
+                    // The file may have changed since the header was read: parse again.
+                    let h = try IDX.parseHeader(raw, path: part.url.path)
+                    guard h == part.header else { throw DatasetsError.io(path: part.url.path, detail: "file changed while reading") }
+                    storage.withUnsafeMutableBufferPointer { out in
+                        for k in wanted {
+                            let local = rows[k] - firstRow
+                            IDX.decodeValues(raw, header: h, scale: scale, elements: local * cols ..< (local + 1) * cols,
+                                             into: UnsafeMutableBufferPointer(rebasing: out[k * cols ..< (k + 1) * cols]))
+                        }
+                    }
+                }
+            }
+            firstRow += partRows
+        }
+        return storage
     }
 
     /// Maps the file at `url` into memory and hands its bytes to `body` without copying.
@@ -127,8 +155,10 @@ extension DatasetLoader {
                     throw DatasetsError.badHeader(path: lurl.path, detail: "a labels CSV must have one column, found \(t.data.cols)")
                 }
                 labels = try t.data.storage.enumerated().map { i, v in
-                    guard v.rounded() == v else { throw DatasetsError.nonNumericCell(path: lurl.path, row: i + 1, column: 1, text: "\(v)") }
-                    return Int(v)
+                    guard v.rounded() == v, let label = try? Checked.int(Double(v), "label", in: -(1 << 53)...(1 << 53)) else {
+                        throw DatasetsError.nonNumericCell(path: lurl.path, row: i + 1, column: 1, text: "\(v)")
+                    }
+                    return label
                 }
             } else {
                 labels = try IDX.readLabels(from: lurl)

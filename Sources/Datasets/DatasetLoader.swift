@@ -9,6 +9,18 @@ public enum DatasetLoader {
     /// Names of the synthetic generators.
     public static var generatorNames: [String] { SyntheticManifolds.generatorOptions.map(\.name) }
 
+    /// Version of the code that turns a request into a matrix (decoding, subsampling, scaling,
+    /// and for generators the generator itself). Bump the entry in the same change as anything
+    /// that may alter the loaded bytes, so that results computed on the old data are recomputed.
+    /// Registry and file data are also identified by their checksums.
+    public static func implementationVersion(for name: String) -> Int {
+        switch name {
+        case "file": return 1
+        case _ where registryNames.contains(name): return 1
+        default: return SyntheticManifolds.implementationVersion(of: name)
+        }
+    }
+
     /// Options `generator` accepts (its own plus `noise` and `ambient_dimension`); empty for unknown names.
     public static func allowedOptions(for generator: String) -> [String] {
         guard let entry = SyntheticManifolds.generatorOptions.first(where: { $0.name == generator }) else { return [] }
@@ -62,12 +74,17 @@ public enum DatasetLoader {
 
     /// Applies n/subsample/scaling; returns the new data set and a description of the selection
     /// (empty when nothing was changed).
+    /// - Parameter subsampledFrom: the number of rows the caller already drew `data` from with
+    ///   `request`'s n and subsample method (only the description is added then).
     static func select(_ data: Matrix, labels: [Int]?, request: DatasetRequest, seed: UInt64,
-                       keepGlobalScale: Bool) throws -> (Matrix, [Int]?, String) {
+                       keepGlobalScale: Bool, subsampledFrom: Int? = nil) throws -> (Matrix, [Int]?, String) {
         var data = data
         var labels = labels
         var selection: [String] = []
-        if let n = request.n, n != data.rows || request.subsample != .first {
+        if let n = request.n, subsampledFrom != nil {
+            selection.append("n=\(n)\nsubsample=\(request.subsample.rawValue)")
+            if request.subsample != .first { selection.append("seed=\(seed)") }
+        } else if let n = request.n, n != data.rows || request.subsample != .first {
             if n > data.rows {
                 throw DatasetsError.invalidRequest("n = \(n) but '\(request.name)' has only \(data.rows) rows")
             }

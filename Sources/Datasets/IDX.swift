@@ -157,8 +157,20 @@ public enum IDX {
     /// (which must hold at least that many). No non-finite check.
     public static func decodeValues(_ raw: UnsafeRawBufferPointer, header h: Header, scale: Float,
                                     into out: UnsafeMutableBufferPointer<Float>) {
-        let src = UnsafeRawBufferPointer(rebasing: raw[h.dataOffset...])
-        let count = h.count
+        decodeValues(raw, header: h, scale: scale, elements: 0..<h.count, into: out)
+    }
+
+    /// Converts the values `elements` (flat indices, within `0..<header.count`) of `raw` to `Float`,
+    /// divided by `scale`, into `out` (which must hold at least `elements.count`); the same bits as
+    /// decoding everything and taking that range. Only the pages of those values are read, so one
+    /// row of a memory-mapped file costs one row of memory.
+    public static func decodeValues(_ raw: UnsafeRawBufferPointer, header h: Header, scale: Float,
+                                    elements: Range<Int>, into out: UnsafeMutableBufferPointer<Float>) {
+        // Callers pass ranges derived from this header (`DatasetLoader.decodeRows`: row indices drawn
+        // from the header's own row count), never numbers from a user; a violation is a bug here.
+        precondition(elements.lowerBound >= 0 && elements.upperBound <= h.count && out.count >= elements.count)
+        let src = UnsafeRawBufferPointer(rebasing: raw[(h.dataOffset + elements.lowerBound * h.dtype.size)...])
+        let count = elements.count
         switch h.dtype {
         case .uint8, .int8:
             // Table of the 256 exactly divided values: fast and bit-identical to v / scale.

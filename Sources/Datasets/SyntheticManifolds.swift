@@ -9,6 +9,13 @@ import Linalg
 /// ambient space) uses `"datasets.noise"`, and an embedding into `ambient_dimension`
 /// dimensions by a random rotation uses `"datasets.rotation"`. Same seed ⇒ identical bytes.
 public enum SyntheticManifolds {
+    /// Version of each generator's arithmetic (see `DatasetLoader.implementationVersion(for:)`).
+    public static func implementationVersion(of generator: String) -> Int {
+        switch generator {
+        default: return 1
+        }
+    }
+
     /// A generated point set before preprocessing.
     public struct Sample: Sendable {
         public var data: Matrix

@@ -60,6 +60,11 @@ public protocol EmbeddingAlgorithm: Sendable {
     static var name: String { get }
     /// Every parameter with its default and meaning, for `mbench list` and errors.
     static var parameterDocs: [ParameterDoc] { get }
+    /// Version of the implementation's arithmetic. Bump it in the same change as anything that
+    /// may alter the output bytes for some input, so that stored results made by the old code
+    /// are recomputed instead of reused (`Lab` compares it on reuse). The golden-output test
+    /// (`ImplementationFingerprintTests`) fails when the bytes change and this does not.
+    static var implementationVersion: Int { get }
     /// Validates and stores parameters; absent ones take their documented defaults.
     init(parameters: Parameters) throws
     /// Embeds the n × d `data`; `labels` (n entries, −1 = unlabelled) are used only

@@ -10,22 +10,27 @@ import Neighbors
 /// - `distance`: the raw distances d_ij (n·k values),
 /// - `distance_over_mean`: d_ij divided by the mean of all of them,
 /// - `normalized_distance`: (d_ij − ρ_i) / σ_i, UMAP's normalised distances.
-/// Parameters: `k` 20, `metric` euclidean.
+/// Parameters: `NeighborDistanceProfile.Parameter`.
 public struct NeighborDistanceProfile: EmbeddingAlgorithm {
     public static let name = "neighbor-distances"
-    public static let parameterDocs: [ParameterDoc] = [
-        ParameterDoc("k", "20", "neighbours per point (the point itself not counted)"),
-        ParameterDoc("metric", "euclidean", "distance metric (see Neighbors.Metric)"),
-    ]
+    public static let implementationVersion = 1
+
+    /// Every parameter, declared once.
+    public enum Parameter {
+        public static let k = IntParameter("k", default: 20, range: 1...10_000, "neighbours per point (the point itself not counted)")
+        public static let metric = WordParameter("metric", default: "euclidean", among: Metric.knownNames,
+                                                 "distance metric (see Neighbors.Metric)")
+    }
+
+    public static let parameterDocs: [ParameterDoc] = [Parameter.k.doc, Parameter.metric.doc]
 
     public var k: Int
     public var metric: Metric
 
     public init(parameters: Parameters) throws {
         let reader = try ParameterReader(algorithm: Self.name, parameters: parameters, docs: Self.parameterDocs)
-        k = try reader.int("k", default: 20, range: 1...10_000)
-        let metricName = try reader.choice("metric", default: "euclidean", among: Metric.knownNames)
-        metric = try Metric(name: metricName)
+        k = try reader.value(Parameter.k)
+        metric = try Metric(name: try reader.value(Parameter.metric))
     }
 
     public func fit(_ data: Matrix, labels: [Int]?, seed: UInt64, progress: ProgressHandler?) throws -> EmbeddingResult {

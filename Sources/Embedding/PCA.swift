@@ -1,4 +1,3 @@
-import CBLAS
 import Linalg
 
 /// Principal component analysis.
@@ -12,27 +11,38 @@ import Linalg
 ///   iterations, for wide data. O(n d c).
 ///
 /// Component signs are fixed (largest-magnitude loading positive), so the
-/// output is deterministic. Parameters and defaults:
-/// `n_components` 2, `solver` auto | covariance | randomized, `whiten` false,
-/// `power_iterations` 4 and `oversamples` 10 (randomized only).
+/// output is deterministic. Parameters and defaults: `PCA.Parameter`.
 public struct PCA: EmbeddingAlgorithm {
     public static let name = "pca"
+    public static let implementationVersion = 1
+
+    /// Every parameter, declared once.
+    public enum Parameter {
+        public static let nComponents = IntParameter("n_components", default: 2, range: 1...100_000,
+                                                     "number of principal components kept")
+        public static let solver = ChoiceParameter<PCASolver>("solver", default: .auto,
+                                                             "auto: covariance up to 2 000 columns, randomized above")
+        public static let whiten = FlagParameter("whiten", default: false, "scale each component to unit variance")
+        public static let powerIterations = IntParameter("power_iterations", default: 4, range: 0...50,
+                                                         "power iterations of the randomized solver")
+        public static let oversamples = IntParameter("oversamples", default: 10, range: 0...1000,
+                                                     "extra random directions of the randomized solver")
+    }
+
     public static let parameterDocs: [ParameterDoc] = [
-        ParameterDoc("n_components", "2", "number of principal components kept"),
-        ParameterDoc("solver", "auto", "auto | covariance | randomized"),
-        ParameterDoc("whiten", "false", "scale each component to unit variance"),
-        ParameterDoc("power_iterations", "4", "power iterations of the randomized solver"),
-        ParameterDoc("oversamples", "10", "extra random directions of the randomized solver"),
+        Parameter.nComponents.doc, Parameter.solver.doc, Parameter.whiten.doc, Parameter.powerIterations.doc,
+        Parameter.oversamples.doc,
     ]
 
     public var nComponents: Int
-    public var solver: String
+    public var solver: PCASolver
     public var whiten: Bool
     public var powerIterations: Int
     public var oversamples: Int
 
-    public init(nComponents: Int = 2, solver: String = "auto", whiten: Bool = false,
-                powerIterations: Int = 4, oversamples: Int = 10) {
+    public init(nComponents: Int = Parameter.nComponents.defaultValue, solver: PCASolver = Parameter.solver.defaultValue,
+                whiten: Bool = Parameter.whiten.defaultValue, powerIterations: Int = Parameter.powerIterations.defaultValue,
+                oversamples: Int = Parameter.oversamples.defaultValue) {
         self.nComponents = nComponents
         self.solver = solver
         self.whiten = whiten
@@ -42,11 +52,9 @@ public struct PCA: EmbeddingAlgorithm {
 
     public init(parameters: Parameters) throws {
         let r = try ParameterReader(algorithm: PCA.name, parameters: parameters, docs: PCA.parameterDocs)
-        self.init(nComponents: try r.int("n_components", default: 2, range: 1...100_000),
-                  solver: try r.choice("solver", default: "auto", among: ["auto", "covariance", "randomized"]),
-                  whiten: try r.flag("whiten", default: false),
-                  powerIterations: try r.int("power_iterations", default: 4, range: 0...50),
-                  oversamples: try r.int("oversamples", default: 10, range: 0...1000))
+        self.init(nComponents: try r.value(Parameter.nComponents), solver: try r.value(Parameter.solver),
+                  whiten: try r.value(Parameter.whiten), powerIterations: try r.value(Parameter.powerIterations),
+                  oversamples: try r.value(Parameter.oversamples))
     }
 
     public func fit(_ data: Matrix, labels: [Int]?, seed: UInt64, progress: ProgressHandler?) throws -> EmbeddingResult {
@@ -81,7 +89,7 @@ public struct PCA: EmbeddingAlgorithm {
             throw EmbeddingError.invalidInput("PCA input has a non-finite value (\(bad.value)) at row \(bad.row), column \(bad.col)")
         }
         let mean = data.columnMeans()
-        let useRandomized = solver == "randomized" || (solver == "auto" && d > 2_000 && nComponents < d / 4)
+        let useRandomized = solver == .randomized || (solver == .auto && d > 2_000 && nComponents < d / 4)
         if useRandomized {
             return try RandomizedPCASolver(nComponents: nComponents, powerIterations: powerIterations,
                                            oversamples: oversamples).fit(data, mean: mean, seed: seed, whiten: whiten)
@@ -92,6 +100,51 @@ public struct PCA: EmbeddingAlgorithm {
                         explainedVariance: eigen.values.map { max($0, 0) },
                         totalVariance: covariance.trace, whiten: whiten)
     }
+}
+
+extension PCA {
+    /// The projection t-SNE's and UMAP's PCA initialisations start from: the centred n × d
+    /// `data` projected on its top `components` principal axes, n × components, row-major,
+    /// in `Double`. Nil when d < components or the decomposition yields fewer axes.
+    ///
+    /// The axes are the eigenvectors of the Gram matrix of the whole centred data (one
+    /// single-precision BLAS `ssyrk`, no chunking) and the projection is summed in `Double`.
+    /// `fitModel` accumulates the covariance chunk by chunk instead, so its projection can
+    /// differ in the last bits; this one is kept as it is so that initialisations, and the
+    /// stored t-SNE and UMAP results, stay bit for bit what they were.
+    /// - Throws: `LinalgError` when LAPACK fails.
+    public static func initialProjection(_ data: Matrix, components c: Int) throws -> [Double]? {
+        let n = data.rows, d = data.cols
+        guard d >= c else { return nil }
+        let means = data.columnMeans()
+        var centered = data.storage
+        for i in 0..<n { for j in 0..<d { centered[i * d + j] -= Float(means[j]) } }
+        var gram = [Float](repeating: 0, count: d * d)
+        centered.withUnsafeBufferPointer { a in
+            gram.withUnsafeMutableBufferPointer { g in BLAS.gram(a.baseAddress!, rows: n, cols: d, into: g.baseAddress!) }
+        }
+        let eigen = try SymmetricEigen(symmetric: gram.map { Double($0) }, n: d, largest: c)
+        guard eigen.values.count == c else { return nil }
+        var y = [Double](repeating: 0, count: n * c)
+        for i in 0..<n {
+            for r in 0..<c {
+                var s = 0.0
+                for j in 0..<d { s += Double(centered[i * d + j]) * eigen.vectors[r * d + j] }
+                y[i * c + r] = s
+            }
+        }
+        return y
+    }
+}
+
+/// How `PCA` finds the principal axes.
+public enum PCASolver: String, Sendable, CaseIterable {
+    /// Covariance when d ≤ 2 000 (or n_components ≥ d / 4), randomized otherwise.
+    case auto
+    /// Chunked covariance and LAPACK `dsyevr`, O(n d²).
+    case covariance
+    /// Randomized range finder with power iterations, O(n d c).
+    case randomized
 }
 
 /// A fitted PCA: the mean and the principal axes, able to project new data.

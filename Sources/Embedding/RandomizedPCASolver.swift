@@ -1,4 +1,3 @@
-import CBLAS
 import Linalg
 
 /// Randomized PCA (Halko, Martinsson & Tropp 2011, Alg. 4.4 with power
@@ -23,19 +22,19 @@ struct RandomizedPCASolver {
         var omega = (0..<(d * l)).map { _ in rng.nextGaussian() }
         // Y = Xc Ω (n × l), orthonormalised; power iterations alternate Xcᵀ and Xc.
         var y = [Double](repeating: 0, count: n * l)
-        dgemm(centered, n, d, false, omega, d, l, false, &y)
-        try orthonormalize(&y, rows: n, cols: l)
+        BLAS.dgemm(centered, n, d, false, omega, d, l, false, &y)
+        try BLAS.orthonormalizeColumns(&y, rows: n, cols: l)
         for _ in 0..<powerIterations {
-            dgemm(centered, n, d, true, y, n, l, false, &omega)  // d × l
-            try orthonormalize(&omega, rows: d, cols: l)
-            dgemm(centered, n, d, false, omega, d, l, false, &y)  // n × l
-            try orthonormalize(&y, rows: n, cols: l)
+            BLAS.dgemm(centered, n, d, true, y, n, l, false, &omega)  // d × l
+            try BLAS.orthonormalizeColumns(&omega, rows: d, cols: l)
+            BLAS.dgemm(centered, n, d, false, omega, d, l, false, &y)  // n × l
+            try BLAS.orthonormalizeColumns(&y, rows: n, cols: l)
         }
         // B = Qᵀ Xc (l × d); B Bᵀ (l × l) has the squared singular values.
         var b = [Double](repeating: 0, count: l * d)
-        dgemm(y, n, l, true, centered, n, d, false, &b)
+        BLAS.dgemm(y, n, l, true, centered, n, d, false, &b)
         var bbt = [Double](repeating: 0, count: l * l)
-        dgemm(b, l, d, false, b, l, d, true, &bbt)
+        BLAS.dgemm(b, l, d, false, b, l, d, true, &bbt)
         let eigen = try SymmetricEigen(symmetric: bbt, n: l, largest: nComponents)
         // Right singular vectors: v_k = Bᵀ u_k / σ_k.
         var components = [Double](repeating: 0, count: nComponents * d)
@@ -61,23 +60,5 @@ struct RandomizedPCASolver {
         return PCAModel(mean: mean, components: components, nComponents: nComponents,
                         explainedVariance: eigen.values.map { max($0, 0) / denominator },
                         totalVariance: total / denominator, whiten: whiten)
-    }
-
-    /// C = op(A) · op(B) for row-major Double matrices with stored shapes ar × ac and br × bc.
-    private func dgemm(_ a: [Double], _ ar: Int, _ ac: Int, _ ta: Bool,
-                       _ b: [Double], _ br: Int, _ bc: Int, _ tb: Bool, _ c: inout [Double]) {
-        BLAS.ensureConfigured()
-        let m = ta ? ac : ar, k = ta ? ar : ac, n = tb ? br : bc
-        cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(ac), b, Int32(bc), 0, &c, Int32(n))
-    }
-
-    /// Replaces the columns of the row-major rows × cols matrix by an orthonormal basis (QR).
-    private func orthonormalize(_ a: inout [Double], rows: Int, cols: Int) throws {
-        var tau = [Double](repeating: 0, count: cols)
-        var info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(cols), &a, Int32(cols), &tau)
-        guard info == 0 else { throw LinalgError.lapackFailure(routine: "dgeqrf", info: info) }
-        info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, Int32(rows), Int32(cols), Int32(cols), &a, Int32(cols), &tau)
-        guard info == 0 else { throw LinalgError.lapackFailure(routine: "dorgqr", info: info) }
     }
 }

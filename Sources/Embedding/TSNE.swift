@@ -13,6 +13,7 @@ import Neighbors
 /// "kl_history_iteration".
 public struct TSNE: EmbeddingAlgorithm {
     public static let name = "tsne"
+    public static let implementationVersion = 1
     public static var parameterDocs: [ParameterDoc] { TSNEParameters.docs }
 
     /// The validated parameters.
@@ -26,7 +27,7 @@ public struct TSNE: EmbeddingAlgorithm {
         self.parameters = parameters
     }
 
-    /// Embeds `data` (n × d), computing the exact kNN graph itself.
+    /// Embeds `data` (n × d), finding the neighbours itself (`nn_method`: exact below 4 096 points, NN-descent above).
     public func fit(_ data: Matrix, labels: [Int]?, seed: UInt64, progress: ProgressHandler?) throws -> EmbeddingResult {
         try fitModel(data, neighbors: nil, seed: seed, progress: progress).result
     }
@@ -40,14 +41,49 @@ public struct TSNE: EmbeddingAlgorithm {
     /// As `fit`, returning a `TSNEModel` that can also place new points (`transform`).
     public func fitModel(_ data: Matrix, neighbors: KNNGraph?, seed: UInt64, progress: ProgressHandler?) throws -> TSNEModel {
         let n = data.rows
-        let c = parameters.nComponents
         var warnings: [String] = []
+        let perplexity = try checkedPerplexity(data, warnings: &warnings)
+        var k = min(n - 1, Int(3 * perplexity))
+        let method = parameters.resolvedMethod(n: n)
+        if (parameters.method ?? method) == .fft && method != .fft {
+            warnings.append("the FFT gradient supports 2 components only; using Barnes-Hut for n_components = \(parameters.nComponents)")
+        }
+        var timer = PhaseTimer()
+        let graph = try timer.measure("neighbors") {
+            try neighborGraph(data, given: neighbors, k: &k, seed: seed, warnings: &warnings)
+        }
+        progress?("neighbors", 1)
+        let p: TSNEAffinities = timer.measure("affinities") {
+            let cond = TSNECalibration.conditional(graph: graph, k: k, perplexity: perplexity)
+            return TSNECalibration.symmetrize(n: n, k: k, neighbors: cond.neighbors, probabilities: cond.probabilities,
+                                              sigmas: cond.sigmas)
+        }
+        progress?("affinities", 1)
+        var y = try initialPositions(data, seed: seed, warnings: &warnings)
+        let run = try optimize(&y, affinities: p, method: method, timer: &timer, progress: progress)
+        let embedding = try Matrix(rows: n, cols: parameters.nComponents, storage: y.map { Float($0) })
+        var result = EmbeddingResult(embedding: embedding, phases: timer.phases, warnings: warnings)
+        result.diagnostics["kl_divergence"] = run.finalKL
+        result.diagnostics["perplexity"] = perplexity
+        result.diagnostics["n_neighbors"] = Double(k)
+        result.diagnostics["learning_rate"] = run.learningRate
+        result.diagnostics["learning_rate_early"] = run.learningRateEarly
+        result.series["sigma"] = p.sigmas
+        result.series["kl_history"] = run.klHistory.map { $0.1 }
+        result.series["kl_history_iteration"] = run.klHistory.map { Double($0.0) }
+        return TSNEModel(parameters: parameters, trainingData: data, embedding: y, result: result)
+    }
+
+    /// Checks the input and returns the perplexity to use: the parameter, lowered (with a
+    /// warning) when 3·perplexity neighbours do not fit in the data.
+    private func checkedPerplexity(_ data: Matrix, warnings: inout [String]) throws -> Double {
+        let n = data.rows
         guard n >= 3 else { throw EmbeddingError.invalidInput("t-SNE needs at least 3 points, got \(n)") }
         guard data.cols >= 1 else { throw EmbeddingError.invalidInput("t-SNE needs at least one input column") }
         if let bad = data.firstNonFinite() {
             throw EmbeddingError.invalidInput("t-SNE input contains \(bad.value) at row \(bad.row), column \(bad.col); remove or impute non-finite values")
         }
-        var perplexity = parameters.perplexity
+        let perplexity = parameters.perplexity
         guard perplexity > 0 && perplexity < Double(n - 1) else {
             throw EmbeddingError.invalidParameter(algorithm: Self.name, name: "perplexity", value: ParameterValue.number(perplexity).description,
                                                   allowed: "a number in (0, n − 1) = (0, \(n - 1)) for n = \(n) points")
@@ -55,61 +91,62 @@ public struct TSNE: EmbeddingAlgorithm {
         if 3 * perplexity > Double(n - 1) {
             let lowered = Double(n - 1) / 3
             warnings.append("perplexity \(perplexity) is too large for \(n) points (3·perplexity must be ≤ n − 1); lowered to \(lowered)")
-            perplexity = lowered
+            return lowered
         }
-        var k = min(n - 1, Int(3 * perplexity))
-        let method = parameters.resolvedMethod(n: n)
-        if (parameters.method ?? method) == .fft && method != .fft {
-            warnings.append("the FFT gradient supports 2 components only; using Barnes-Hut for n_components = \(c)")
-        }
-        var timer = PhaseTimer()
+        return perplexity
+    }
 
-        // 1. Neighbours.
-        let graph: KNNGraph = try timer.measure("neighbors") {
-            if let g = neighbors {
-                guard g.n == n else {
-                    throw EmbeddingError.invalidInput("kNN graph has \(g.n) points but the data has \(n) rows")
-                }
-                let available = g.k - (g.includesSelf ? 1 : 0)
-                if available < k {
-                    warnings.append("kNN graph has \(available) neighbours per point, fewer than 3·perplexity = \(k); using \(available)")
-                    k = max(available, 1)
-                }
-                return g
+    /// The kNN graph: the given one (checked; `k` lowered to the neighbours it has), or exact
+    /// neighbours below 4 096 points and NN-descent above (`nn_method`).
+    private func neighborGraph(_ data: Matrix, given neighbors: KNNGraph?, k: inout Int, seed: UInt64,
+                               warnings: inout [String]) throws -> KNNGraph {
+        let n = data.rows
+        if let g = neighbors {
+            guard g.n == n else {
+                throw EmbeddingError.invalidInput("kNN graph has \(g.n) points but the data has \(n) rows")
             }
-            do {
-                if parameters.usesNNDescent(n: n) {
-                    return try NNDescent.build(data, k: k, includeSelf: false,
-                                               seed: RandomStream.derive(seed: seed, purpose: "tsne.knn", index: 0),
-                                               parameters: NNDescentParameters.forTSNE)
-                }
-                return try ExactKNN.search(data, k: k, metric: .euclidean, includeSelf: false)
-            } catch let e as NeighborsError {
-                throw EmbeddingError.invalidInput("t-SNE neighbours: \(e)")
+            let available = g.k - (g.includesSelf ? 1 : 0)
+            if available < k {
+                warnings.append("kNN graph has \(available) neighbours per point, fewer than 3·perplexity = \(k); using \(available)")
+                k = max(available, 1)
             }
+            return g
         }
-        progress?("neighbors", 1)
+        do {
+            if parameters.usesNNDescent(n: n) {
+                return try NNDescent.build(data, k: k, includeSelf: false,
+                                           seed: RandomStream.derive(seed: seed, purpose: "tsne.knn", index: 0),
+                                           parameters: NNDescentParameters.forTSNE)
+            }
+            return try ExactKNN.search(data, k: k, metric: .euclidean, includeSelf: false)
+        } catch let e as NeighborsError {
+            throw EmbeddingError.invalidInput("t-SNE neighbours: \(e)")
+        }
+    }
 
-        // 2. Affinities.
-        let p: TSNEAffinities = timer.measure("affinities") {
-            let cond = TSNECalibration.conditional(graph: graph, k: k, perplexity: perplexity)
-            return TSNECalibration.symmetrize(n: n, k: k, neighbors: cond.neighbors, probabilities: cond.probabilities,
-                                              sigmas: cond.sigmas)
-        }
-        progress?("affinities", 1)
+    /// Starting positions (n × c, row-major): PCA scaled to std 1e-4, or N(0, 1e-4²) when asked
+    /// for or when PCA is impossible (with a warning).
+    private func initialPositions(_ data: Matrix, seed: UInt64, warnings: inout [String]) throws -> [Double] {
+        let n = data.rows, c = parameters.nComponents
+        guard parameters.pcaInitialization else { return tsneRandomInit(n: n, c: c, seed: seed) }
+        if let pca = try tsnePCAInit(data, components: c) { return pca }
+        warnings.append("PCA initialisation impossible (constant data or fewer input columns than n_components); using random initialisation")
+        return tsneRandomInit(n: n, c: c, seed: seed)
+    }
 
-        // 3. Initialisation and optimisation.
-        var y: [Double]
-        if parameters.pcaInitialization {
-            if let pca = try tsnePCAInit(data, components: c) {
-                y = pca
-            } else {
-                warnings.append("PCA initialisation impossible (constant data or fewer input columns than n_components); using random initialisation")
-                y = tsneRandomInit(n: n, c: c, seed: seed)
-            }
-        } else {
-            y = tsneRandomInit(n: n, c: c, seed: seed)
-        }
+    /// What the two optimisation phases report.
+    private struct OptimizationRun {
+        var finalKL: Double
+        var learningRateEarly: Double
+        var learningRate: Double
+        var klHistory: [(Int, Double)]
+    }
+
+    /// Early exaggeration (momentum 0.5) then the main phase (momentum 0.8), each timed as its
+    /// own phase, then the final KL(P‖Q) (inside "optimize"). Throws if the KL is not finite.
+    private func optimize(_ y: inout [Double], affinities p: TSNEAffinities, method: TSNEGradientMethod,
+                          timer: inout PhaseTimer, progress: ProgressHandler?) throws -> OptimizationRun {
+        let n = p.n, c = parameters.nComponents
         let engine = TSNEGradientEngine(method: method, kernel: TSNEKernel(dof: parameters.dof), theta: parameters.theta,
                                         fft: TSNEFFTSettings(nInterpolationPoints: parameters.nInterpolationPoints,
                                                              minNumIntervals: parameters.minNumIntervals,
@@ -143,17 +180,8 @@ public struct TSNE: EmbeddingAlgorithm {
         guard finalKL.isFinite else {
             throw EmbeddingError.numerical("t-SNE produced a non-finite KL divergence (\(finalKL)); lower the learning rate or set max_grad_norm")
         }
-        let embedding = try Matrix(rows: n, cols: c, storage: y.map { Float($0) })
-        var result = EmbeddingResult(embedding: embedding, phases: timer.phases, warnings: warnings)
-        result.diagnostics["kl_divergence"] = finalKL
-        result.diagnostics["perplexity"] = perplexity
-        result.diagnostics["n_neighbors"] = Double(k)
-        result.diagnostics["learning_rate"] = lrMain
-        result.diagnostics["learning_rate_early"] = lrEarly
-        result.series["sigma"] = p.sigmas
-        result.series["kl_history"] = optimizer.klHistory.map { $0.1 }
-        result.series["kl_history_iteration"] = optimizer.klHistory.map { Double($0.0) }
-        return TSNEModel(parameters: parameters, trainingData: data, embedding: y, result: result)
+        return OptimizationRun(finalKL: finalKL, learningRateEarly: lrEarly, learningRate: lrMain,
+                               klHistory: optimizer.klHistory)
     }
 }
 
@@ -167,28 +195,12 @@ func tsneRandomInit(n: Int, c: Int, seed: UInt64) -> [Double] {
 /// scaled so that the first column has standard deviation 1e-4. Returns nil when impossible
 /// (fewer input columns than components, or zero variance).
 func tsnePCAInit(_ data: Matrix, components c: Int) throws -> [Double]? {
-    let n = data.rows, d = data.cols
-    guard d >= c else { return nil }
-    let means = data.columnMeans()
-    var centered = data.storage
-    for i in 0..<n { for j in 0..<d { centered[i * d + j] -= Float(means[j]) } }
-    var gram = [Float](repeating: 0, count: d * d)
-    centered.withUnsafeBufferPointer { a in
-        gram.withUnsafeMutableBufferPointer { g in BLAS.gram(a.baseAddress!, rows: n, cols: d, into: g.baseAddress!) }
-    }
-    let eig: SymmetricEigen
-    do { eig = try SymmetricEigen(symmetric: gram.map { Double($0) }, n: d, largest: c) } catch {
+    let n = data.rows
+    let projection: [Double]?
+    do { projection = try PCA.initialProjection(data, components: c) } catch {
         throw EmbeddingError.numerical("t-SNE PCA initialisation: eigen-decomposition failed (\(error))")
     }
-    guard eig.values.count == c else { return nil }
-    var y = [Double](repeating: 0, count: n * c)
-    for i in 0..<n {
-        for r in 0..<c {
-            var s = 0.0
-            for j in 0..<d { s += Double(centered[i * d + j]) * eig.vectors[r * d + j] }
-            y[i * c + r] = s
-        }
-    }
+    guard let y = projection else { return nil }
     var mean = 0.0, sq = 0.0
     for i in 0..<n { mean += y[i * c] }
     mean /= Double(n)

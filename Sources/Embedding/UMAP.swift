@@ -12,30 +12,55 @@ import Darwin
 /// for a seed, the output is bit-identical for any `Parallel.threadCount`.
 public struct UMAP: EmbeddingAlgorithm {
     public static let name = "umap"
+    public static let implementationVersion = 1
+
+    /// Every parameter, declared once (umap-learn's names and defaults).
+    public enum Parameter {
+        public static let nNeighbors = IntParameter("n_neighbors", default: 15, range: 2...10_000,
+                                                    "size of the local neighbourhood (kNN graph k, counting the point itself)")
+        public static let nComponents = IntParameter("n_components", default: 2, range: 1...1000, "output dimension")
+        public static let metric = WordParameter("metric", default: "euclidean", among: Metric.knownNames,
+                                                 "input metric: " + Metric.knownNames.joined(separator: ", "))
+        public static let metricP = RealParameter("metric_p", default: 2, range: 1...1e6, "exponent of the minkowski metric")
+        public static let minDist = RealParameter("min_dist", default: 0.1, range: 0...1e6, "minimum spacing of embedded points (<= spread)")
+        public static let spread = RealParameter("spread", default: 1, "scale of embedded points")
+        public static let setOpMixRatio = RealParameter("set_op_mix_ratio", default: 1, range: 0...1,
+                                                        "1 = fuzzy union, 0 = fuzzy intersection of the directed kNN sets")
+        public static let localConnectivity = RealParameter("local_connectivity", default: 1, range: 0...1e6,
+                                                            "number of nearest neighbours assumed connected (ρ)")
+        public static let repulsionStrength = RealParameter("repulsion_strength", default: 1, range: 0...1e6,
+                                                            "weight γ of negative samples")
+        public static let negativeSampleRate = IntParameter("negative_sample_rate", default: 5, range: 0...1000,
+                                                            "negative samples per positive sample")
+        public static let learningRate = RealParameter("learning_rate", default: 1, "initial SGD step, decayed linearly to 0")
+        public static let nEpochs = OptionalIntParameter("n_epochs", range: 1...100_000,
+                                                         "SGD epochs (auto: 500 up to 10 000 points, 200 above)")
+        public static let initialization = ChoiceParameter<UMAPInitialization>("init", default: .spectral, "starting layout")
+        public static let a = OptionalRealParameter("a", default: nil, word: "auto", "curve parameter a (auto: fitted from min_dist and spread)")
+        public static let b = OptionalRealParameter("b", default: nil, word: "auto", "curve parameter b (auto: fitted from min_dist and spread)")
+        public static let nnMethod = ChoiceParameter<NeighborSearch>("nn_method", default: .auto,
+                                                                     "auto = exact below 4096 points, NN-descent above")
+        public static let supervised = FlagParameter("supervised", default: false,
+                                                     "use the labels given to fit (−1 = unlabelled) as a categorical target")
+        public static let targetWeight = RealParameter("target_weight", default: 0.5, range: 0...1,
+                                                       "weight of the target in supervised mode (0 = data only, 1 = target only)")
+        public static let targetMetric = ChoiceParameter<UMAPTargetMetric>("target_metric", default: .categorical,
+                                                                           "continuous targets via fitModel(target:)")
+        public static let targetNNeighbors = OptionalIntParameter("target_n_neighbors", range: 2...10_000,
+                                                                  "neighbours of the continuous target graph (auto: n_neighbors)")
+        public static let deterministic = FlagParameter("deterministic", default: true,
+                                                        "parallel SGD in group-synchronous sub-steps, close to the sequential order (bit-identical for any thread count); false = sequential Hogwild as umap-learn")
+        public static let recallQueries = IntParameter("recall_queries", default: 200, range: 0...100_000,
+                                                       "sampled queries for the knn_recall diagnostic (0 = skip)")
+    }
 
     public static let parameterDocs: [ParameterDoc] = [
-        ParameterDoc("n_neighbors", "15", "size of the local neighbourhood (kNN graph k, counting the point itself)"),
-        ParameterDoc("n_components", "2", "output dimension"),
-        ParameterDoc("metric", "euclidean", "input metric: " + Metric.knownNames.joined(separator: ", ")),
-        ParameterDoc("metric_p", "2", "exponent of the minkowski metric"),
-        ParameterDoc("min_dist", "0.1", "minimum spacing of embedded points (<= spread)"),
-        ParameterDoc("spread", "1.0", "scale of embedded points"),
-        ParameterDoc("set_op_mix_ratio", "1.0", "1 = fuzzy union, 0 = fuzzy intersection of the directed kNN sets"),
-        ParameterDoc("local_connectivity", "1.0", "number of nearest neighbours assumed connected (ρ)"),
-        ParameterDoc("repulsion_strength", "1.0", "weight γ of negative samples"),
-        ParameterDoc("negative_sample_rate", "5", "negative samples per positive sample"),
-        ParameterDoc("learning_rate", "1.0", "initial SGD step, decayed linearly to 0"),
-        ParameterDoc("n_epochs", "auto", "SGD epochs (auto: 500 up to 10 000 points, 200 above)"),
-        ParameterDoc("init", "spectral", "spectral | pca | random"),
-        ParameterDoc("a", "auto", "curve parameter a (auto: fitted from min_dist and spread)"),
-        ParameterDoc("b", "auto", "curve parameter b (auto: fitted from min_dist and spread)"),
-        ParameterDoc("nn_method", "auto", "auto (exact below 4096 points, NN-descent above) | exact | nndescent"),
-        ParameterDoc("supervised", "false", "use the labels given to fit (−1 = unlabelled) as a categorical target"),
-        ParameterDoc("target_weight", "0.5", "weight of the target in supervised mode (0 = data only, 1 = target only)"),
-        ParameterDoc("target_metric", "categorical", "categorical | continuous (continuous targets via fitModel(target:))"),
-        ParameterDoc("target_n_neighbors", "auto", "neighbours of the continuous target graph (auto: n_neighbors)"),
-        ParameterDoc("deterministic", "true", "parallel SGD in group-synchronous sub-steps, close to the sequential order (bit-identical for any thread count); false = sequential Hogwild as umap-learn"),
-        ParameterDoc("recall_queries", "200", "sampled queries for the knn_recall diagnostic (0 = skip)"),
+        Parameter.nNeighbors.doc, Parameter.nComponents.doc, Parameter.metric.doc, Parameter.metricP.doc,
+        Parameter.minDist.doc, Parameter.spread.doc, Parameter.setOpMixRatio.doc, Parameter.localConnectivity.doc,
+        Parameter.repulsionStrength.doc, Parameter.negativeSampleRate.doc, Parameter.learningRate.doc,
+        Parameter.nEpochs.doc, Parameter.initialization.doc, Parameter.a.doc, Parameter.b.doc, Parameter.nnMethod.doc,
+        Parameter.supervised.doc, Parameter.targetWeight.doc, Parameter.targetMetric.doc, Parameter.targetNNeighbors.doc,
+        Parameter.deterministic.doc, Parameter.recallQueries.doc,
     ]
 
     public var nNeighbors: Int
@@ -49,49 +74,49 @@ public struct UMAP: EmbeddingAlgorithm {
     public var negativeSampleRate: Int
     public var learningRate: Double
     public var nEpochs: Int?
-    public var initMethod: String
+    public var initMethod: UMAPInitialization
     public var a: Double?
     public var b: Double?
-    public var nnMethod: String
+    public var nnMethod: NeighborSearch
     public var supervised: Bool
     public var targetWeight: Double
-    public var targetMetric: String
+    public var targetMetric: UMAPTargetMetric
     public var targetNNeighbors: Int?
     public var deterministic: Bool
     public var recallQueries: Int
 
     public init(parameters: Parameters = [:]) throws {
         let r = try ParameterReader(algorithm: UMAP.name, parameters: parameters, docs: UMAP.parameterDocs)
-        nNeighbors = try r.int("n_neighbors", default: 15, range: 2...10_000)
-        nComponents = try r.int("n_components", default: 2, range: 1...1000)
-        let metricName = try r.choice("metric", default: "euclidean", among: Metric.knownNames)
-        let p = try r.double("metric_p", default: 2, range: 1...1e6)
+        nNeighbors = try r.value(Parameter.nNeighbors)
+        nComponents = try r.value(Parameter.nComponents)
+        let metricName = try r.value(Parameter.metric)
+        let p = try r.value(Parameter.metricP)
         do { metric = try Metric(name: metricName, p: p) } catch {
             throw EmbeddingError.invalidParameter(algorithm: UMAP.name, name: "metric", value: metricName,
                                                   allowed: Metric.knownNames.joined(separator: ", "))
         }
-        minDist = try r.double("min_dist", default: 0.1, range: 0...1e6)
-        spread = try r.positiveDouble("spread", default: 1.0)
+        minDist = try r.value(Parameter.minDist)
+        spread = try r.value(Parameter.spread)
         guard minDist <= spread else {
             throw EmbeddingError.invalidParameter(algorithm: UMAP.name, name: "min_dist", value: String(minDist),
                                                   allowed: "a number in 0...spread (\(spread))")
         }
-        setOpMixRatio = try r.double("set_op_mix_ratio", default: 1, range: 0...1)
-        localConnectivity = try r.double("local_connectivity", default: 1, range: 0...1e6)
-        repulsionStrength = try r.double("repulsion_strength", default: 1, range: 0...1e6)
-        negativeSampleRate = try r.int("negative_sample_rate", default: 5, range: 0...1000)
-        learningRate = try r.positiveDouble("learning_rate", default: 1)
-        nEpochs = try r.optionalInt("n_epochs", range: 1...100_000)
-        initMethod = try r.choice("init", default: "spectral", among: ["spectral", "pca", "random"])
-        a = r.raw("a") == nil ? nil : try r.positiveDouble("a", default: 1)
-        b = r.raw("b") == nil ? nil : try r.positiveDouble("b", default: 1)
-        nnMethod = try r.choice("nn_method", default: "auto", among: ["auto", "exact", "nndescent"])
-        supervised = try r.flag("supervised", default: false)
-        targetWeight = try r.double("target_weight", default: 0.5, range: 0...1)
-        targetMetric = try r.choice("target_metric", default: "categorical", among: ["categorical", "continuous"])
-        targetNNeighbors = try r.optionalInt("target_n_neighbors", range: 2...10_000)
-        deterministic = try r.flag("deterministic", default: true)
-        recallQueries = try r.int("recall_queries", default: 200, range: 0...100_000)
+        setOpMixRatio = try r.value(Parameter.setOpMixRatio)
+        localConnectivity = try r.value(Parameter.localConnectivity)
+        repulsionStrength = try r.value(Parameter.repulsionStrength)
+        negativeSampleRate = try r.value(Parameter.negativeSampleRate)
+        learningRate = try r.value(Parameter.learningRate)
+        nEpochs = try r.value(Parameter.nEpochs)
+        initMethod = try r.value(Parameter.initialization)
+        a = try r.value(Parameter.a)
+        b = try r.value(Parameter.b)
+        nnMethod = try r.value(Parameter.nnMethod)
+        supervised = try r.value(Parameter.supervised)
+        targetWeight = try r.value(Parameter.targetWeight)
+        targetMetric = try r.value(Parameter.targetMetric)
+        targetNNeighbors = try r.value(Parameter.targetNNeighbors)
+        deterministic = try r.value(Parameter.deterministic)
+        recallQueries = try r.value(Parameter.recallQueries)
     }
 
     /// Curve parameters (a, b): given ones, or the fit from min_dist and spread.
@@ -130,7 +155,7 @@ public struct UMAP: EmbeddingAlgorithm {
             k = n - 1
         }
         var timer = PhaseTimer()
-        let useExact = nnMethod == "exact" || (nnMethod == "auto" && n < 4096)
+        let useExact = !nnMethod.usesNNDescent(n: n)
         let knn: KNNGraph = try timer.measure("neighbors") {
             do {
                 return useExact ? try ExactKNN.search(data, k: k, metric: metric, includeSelf: true)
@@ -161,7 +186,6 @@ public struct UMAP: EmbeddingAlgorithm {
                 let tg = UMAPFuzzySet.fuzzySimplicialSet(tknn).graph
                 g = UMAPFuzzySet.generalIntersection(g, tg, weight: targetWeight)
             }
-            _ = s; _ = r
             return (g, s, r)
         }
         progress?("fuzzy_set", 1)
@@ -169,8 +193,7 @@ public struct UMAP: EmbeddingAlgorithm {
         let (ca, cb) = curve
         diagnostics["a"] = ca
         diagnostics["b"] = cb
-        let (components, componentCount) = graph.connectedComponents()
-        _ = components
+        let componentCount = graph.connectedComponents().count
         diagnostics["graph_components"] = Double(componentCount)
         diagnostics["graph_edges"] = Double(graph.entryCount)
         var embedding: [Float] = try timer.measure("init") {
@@ -227,13 +250,13 @@ public struct UMAP: EmbeddingAlgorithm {
         var rng = RandomStream(seed: seed, purpose: "umap.init")
         var raw: [Double]?
         switch initMethod {
-        case "spectral":
+        case .spectral:
             raw = UMAPSpectral.layout(graph, dim: dim, seed: seed, warnings: &warnings)
             if raw == nil { warnings.append("spectral initialisation failed; fell back to random initialisation") }
-        case "pca":
-            raw = pcaLayout(data, dim: dim)
+        case .pca:
+            raw = try? PCA.initialProjection(data, components: dim)
             if raw == nil { warnings.append("PCA initialisation failed; fell back to random initialisation") }
-        default:
+        case .random:
             break
         }
         guard var values = raw else {
@@ -251,26 +274,22 @@ public struct UMAP: EmbeddingAlgorithm {
         }
         return out
     }
+}
 
-    /// Projection of the centred data on its top `dim` principal axes (covariance eigenvectors).
-    func pcaLayout(_ data: Matrix, dim: Int) -> [Double]? {
-        let n = data.rows, d = data.cols
-        guard dim <= d else { return nil }
-        let means = data.columnMeans()
-        var centred = data.storage
-        for i in 0..<n { for j in 0..<d { centred[i * d + j] -= Float(means[j]) } }
-        var gram = [Float](repeating: 0, count: d * d)
-        centred.withUnsafeBufferPointer { cb in gram.withUnsafeMutableBufferPointer { gb in
-            BLAS.gram(cb.baseAddress!, rows: n, cols: d, into: gb.baseAddress!) } }
-        guard let eig = try? SymmetricEigen(symmetric: gram.map(Double.init), n: d, largest: dim), eig.values.count == dim else { return nil }
-        var out = [Double](repeating: 0, count: n * dim)
-        for i in 0..<n {
-            for c in 0..<dim {
-                var s = 0.0
-                for j in 0..<d { s += Double(centred[i * d + j]) * eig.vectors[c * d + j] }
-                out[i * dim + c] = s
-            }
-        }
-        return out
-    }
+/// UMAP's starting layout.
+public enum UMAPInitialization: String, Sendable, CaseIterable {
+    /// Eigenvectors of the graph Laplacian (our Lanczos solver), per connected component.
+    case spectral
+    /// The top principal components (`PCA.initialProjection`).
+    case pca
+    /// Uniform in [−10, 10].
+    case random
+}
+
+/// What a supervised UMAP target is.
+public enum UMAPTargetMetric: String, Sendable, CaseIterable {
+    /// Class labels (−1 = unlabelled).
+    case categorical
+    /// A real value per point (`fitModel(target:)`).
+    case continuous
 }

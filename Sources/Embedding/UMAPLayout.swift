@@ -372,30 +372,3 @@ struct UMAPPowTable {
     }
 }
 
-/// Fast, deterministic elementary functions for the SGD inner loop.
-enum UMAPMath {
-    /// x^y for x > 0 as exp2(y · log2 x), with log2 from the exponent bits and an
-    /// atanh series on the mantissa, exp2 from a degree-6 polynomial; relative error
-    /// below 1e-5 for the arguments UMAP uses. Falls back to the library pow for
-    /// subnormal or huge inputs.
-    @inline(__always)
-    static func pow(_ x: Float, _ y: Float) -> Float {
-        guard x >= 1e-30, x <= 1e30 else { return Float(DeterministicMath.pow(Double(x), Double(y))) }
-        let bits = x.bitPattern
-        let exponent = Float(Int32(bitPattern: (bits >> 23) & 0xff) - 127)
-        var m = Float(bitPattern: (bits & 0x7f_ffff) | 0x3f80_0000)  // [1, 2)
-        var e = exponent
-        if m > 1.41421356 { m *= 0.5; e += 1 }  // m in [0.707, 1.414]
-        let t = (m - 1) / (m + 1)
-        let t2 = t * t
-        let lnm = 2 * t * (1 + t2 * (1.0 / 3 + t2 * (1.0 / 5 + t2 * (1.0 / 7 + t2 * (1.0 / 9)))))
-        let l = e + lnm * 1.44269504  // log2 x
-        var v = y * l
-        v = max(-126, min(126, v))
-        let i = v.rounded(.down)
-        let f = (v - i) * 0.693147181  // ln 2 · fractional part, in [0, 0.694)
-        let p = 1 + f * (1 + f * (0.5 + f * (1.0 / 6 + f * (1.0 / 24 + f * (1.0 / 120 + f * (1.0 / 720 + f * (1.0 / 5040)))))))
-        return p * Float(bitPattern: UInt32(Int32(i) + 127) << 23)
-    }
-}
-

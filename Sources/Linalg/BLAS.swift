@@ -106,6 +106,27 @@ public enum BLAS {
                     x, 1, beta, y, 1)
     }
 
+    /// C = op(A) · op(B) for row-major `Double` arrays with stored shapes ar × ac and br × bc
+    /// (op = transpose when `ta` / `tb`); `c` must hold the m × n result.
+    public static func dgemm(_ a: [Double], _ ar: Int, _ ac: Int, _ ta: Bool,
+                             _ b: [Double], _ br: Int, _ bc: Int, _ tb: Bool, _ c: inout [Double]) {
+        ensureConfigured()
+        let m = ta ? ac : ar, k = ta ? ar : ac, n = tb ? br : bc
+        cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(ac), b, Int32(bc), 0, &c, Int32(n))
+    }
+
+    /// Replaces the columns of the row-major rows × cols `Double` matrix by an orthonormal
+    /// basis of their span (QR: LAPACK `dgeqrf` then `dorgqr`).
+    /// - Throws: `LinalgError.lapackFailure`.
+    public static func orthonormalizeColumns(_ a: inout [Double], rows: Int, cols: Int) throws {
+        var tau = [Double](repeating: 0, count: cols)
+        var info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(cols), &a, Int32(cols), &tau)
+        guard info == 0 else { throw LinalgError.lapackFailure(routine: "dgeqrf", info: info) }
+        info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, Int32(rows), Int32(cols), Int32(cols), &a, Int32(cols), &tau)
+        guard info == 0 else { throw LinalgError.lapackFailure(routine: "dorgqr", info: info) }
+    }
+
     /// Gram matrix AᵀA (d × d, both triangles filled) of an n × d block in single
     /// precision: the upper triangle from the deterministic kernel (each element summed over
     /// the rows in order), mirrored to the lower one.

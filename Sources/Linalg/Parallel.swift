@@ -23,6 +23,15 @@ public enum Parallel {
         set { lock.lock(); configuredThreads = max(1, newValue); lock.unlock() }
     }
 
+    /// Runs `body` with `threadCount` set to `threads`, then restores the previous count
+    /// (also when `body` throws). For comparing thread counts in tests and benchmarks.
+    public static func withThreadCount<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
+        let saved = threadCount
+        threadCount = threads
+        defer { threadCount = saved }
+        return try body()
+    }
+
     /// Number of chunks of `chunkSize` needed to cover `count` items.
     @inlinable
     public static func chunkCount(count: Int, chunkSize: Int) -> Int {

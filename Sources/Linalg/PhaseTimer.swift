@@ -58,9 +58,16 @@ public enum Clock {
     }
 
     /// Peak resident set size of the process in bytes (VmHWM on Linux), or nil if unknown.
-    public static func peakRSSBytes() -> Int? {
+    /// It belongs to this program's own address space (not to the process that started it).
+    public static func peakRSSBytes() -> Int? { statusBytes("VmHWM:") }
+
+    /// Current resident set size of the process in bytes (VmRSS on Linux), or nil if unknown.
+    public static func residentBytes() -> Int? { statusBytes("VmRSS:") }
+
+    /// A "kB" field of /proc/self/status, in bytes.
+    private static func statusBytes(_ field: String) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in text.split(separator: "\n") where line.hasPrefix(field) {
             let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
         }

@@ -11,7 +11,7 @@ import Linalg
 ///   Rows are centred while gathered (a fixed column mean is subtracted) so that the norms,
 ///   and with them the cancellation error, stay of the order of the data's spread. The values
 ///   are approximate (absolute error ~1e-6 · ‖x‖²): callers recompute reported distances exactly.
-/// - `measurePairwise`: the reduced distance of `PreparedData`, pair by pair (any metric);
+/// - `measurePairwise`: the reduced distance of `ReducedDistanceRows`, pair by pair (any metric);
 ///   pairs already known to both ends are not measured (left at +∞).
 ///
 /// Scratch memory of one worker; not thread-safe. Call `deallocate()` when done.
@@ -68,7 +68,7 @@ struct JoinDistances {
     }
 
     /// Reduced distances of `data` pair by pair, skipping pairs that `known` marks in both directions.
-    mutating func measurePairwise(_ data: PreparedData, x: UnsafePointer<Float>, members: UnsafePointer<Int32>,
+    mutating func measurePairwise(_ data: ReducedDistanceRows, x: UnsafePointer<Float>, members: UnsafePointer<Int32>,
                                   count: Int, firstRows m: Int, known: KnownPairs) {
         self.count = count
         self.m = m

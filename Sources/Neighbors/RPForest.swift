@@ -15,7 +15,7 @@ struct RPForest {
     /// When `projectTo` is smaller than the data dimension, the trees split a Gaussian
     /// random projection of the data to that many dimensions (Johnson–Lindenstrauss):
     /// the splits stay random hyperplanes, at a fraction of the memory traffic.
-    init(data: PreparedData, trees: Int, leafSize: Int, seed: UInt64, projectTo: Int? = nil) {
+    init(data: ReducedDistanceRows, trees: Int, leafSize: Int, seed: UInt64, projectTo: Int? = nil) {
         let n = data.n
         var values = data.values
         var d = data.d

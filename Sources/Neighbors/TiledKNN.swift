@@ -43,8 +43,8 @@ extension ExactKNN {
         if let bad = queries.firstNonFinite() { throw NeighborsError.nonFinite(row: bad.row, col: bad.col) }
         if let bad = reference.firstNonFinite() { throw NeighborsError.nonFinite(row: bad.row, col: bad.col) }
         let keep = metric.isInnerProductBased ? min(k + 8, n - (excludeSelf ? 1 : 0)) : k
-        let q = PreparedData(queries, metric: metric)
-        let r = PreparedData(reference, metric: metric)
+        let q = ReducedDistanceRows(queries, metric: metric)
+        let r = ReducedDistanceRows(reference, metric: metric)
         var indices = [Int32](repeating: -1, count: m * k)
         var distances = [Float](repeating: 0, count: m * k)
         let queryTile = 64, refTile = 1024

@@ -172,18 +172,7 @@ struct AxesRenderer {
         let yTicks = ticks(lo: ylim.0, hi: ylim.1, scale: a.yScale, length: plot.height, horizontal: false)
 
         canvas.fillRect(plot, color: .white)
-        // Grid at major ticks.
-        if a.grid {
-            let gw = lineWidth(theme.gridWidth)
-            for t in xTicks where !t.isMinor {
-                let x = snap(xt(t.value), width: gw)
-                canvas.fillRect(Rect(x: x - gw / 2, y: plot.minY, width: gw, height: plot.height), color: .grid)
-            }
-            for t in yTicks where !t.isMinor {
-                let y = snap(yt(t.value), width: gw)
-                canvas.fillRect(Rect(x: plot.minX, y: y - gw / 2, width: plot.width, height: gw), color: .grid)
-            }
-        }
+        if a.grid { drawGrid(xTicks, yTicks, xt: xt, yt: yt, plot: plot, on: &canvas) }
 
         // Data, clipped to the plot area.
         let savedClip = canvas.clip
@@ -198,31 +187,67 @@ struct AxesRenderer {
         let sw = lineWidth(theme.spineWidth)
         canvas.strokeRect(plot, lineWidth: sw, color: .ink)
 
-        // Ticks and tick labels.
+        if !a.hideTickLabels { drawTicks(xTicks, yTicks, xt: xt, yt: yt, plot: plot, options: o, on: &canvas) }
+        drawLabels(p, yTicks: yTicks, plot: plot, options: o, on: &canvas)
+
+        // Colour bar.
+        if let cb = p.colorBar { drawColorBar(cb, plot: plot, on: &canvas) }
+
+        // Annotations, then the legend placed where it hides the least.
+        var avoid: [Rect] = []
+        for item in a.items {
+            if case .text(let t) = item, let r = drawAnnotation(t, xt: xt, yt: yt, plot: plot, on: &canvas) { avoid.append(r) }
+        }
+        if o.showLegend && a.legend != .none && !p.legendEntries.isEmpty {
+            let size = legendSize(p.legendEntries)
+            let origin = legendOrigin(a.legend, size: size, plot: plot, occupancy: occupancy, avoid: avoid)
+            drawLegend(p.legendEntries, at: origin, on: &canvas)
+        }
+    }
+
+    /// Grid lines at the major ticks.
+    private func drawGrid(_ xTicks: [Tick], _ yTicks: [Tick], xt: AxisTransform, yt: AxisTransform, plot: Rect,
+                          on canvas: inout Canvas) {
+        let gw = lineWidth(theme.gridWidth)
+        for t in xTicks where !t.isMinor {
+            let x = snap(xt(t.value), width: gw)
+            canvas.fillRect(Rect(x: x - gw / 2, y: plot.minY, width: gw, height: plot.height), color: .grid)
+        }
+        for t in yTicks where !t.isMinor {
+            let y = snap(yt(t.value), width: gw)
+            canvas.fillRect(Rect(x: plot.minX, y: y - gw / 2, width: plot.width, height: gw), color: .grid)
+        }
+    }
+
+    /// Tick marks outside the plot area and the major tick labels the panel shows.
+    private func drawTicks(_ xTicks: [Tick], _ yTicks: [Tick], xt: AxisTransform, yt: AxisTransform, plot: Rect,
+                           options o: PanelOptions, on canvas: inout Canvas) {
         let tw = lineWidth(theme.tickWidth)
         let major = px(theme.majorTickLength), minor = px(theme.minorTickLength)
-        if !a.hideTickLabels {
-            for t in xTicks {
-                let x = snap(xt(t.value), width: tw)
-                let len = t.isMinor ? minor : major
-                canvas.fillRect(Rect(x: x - tw / 2, y: plot.maxY, width: tw, height: len), color: .ink)
-                if o.showXTickLabels && !t.isMinor {
-                    text.draw(t.label, on: &canvas, at: Point(x, plot.maxY + major + pad), font: tickFont,
-                              color: .ink, anchor: TextAnchor(.center, .top))
-                }
-            }
-            for t in yTicks {
-                let y = snap(yt(t.value), width: tw)
-                let len = t.isMinor ? minor : major
-                canvas.fillRect(Rect(x: plot.minX - len, y: y - tw / 2, width: len, height: tw), color: .ink)
-                if o.showYTickLabels && !t.isMinor {
-                    text.draw(t.label, on: &canvas, at: Point(plot.minX - major - pad, y), font: tickFont,
-                              color: .ink, anchor: TextAnchor(.right, .middle))
-                }
+        for t in xTicks {
+            let x = snap(xt(t.value), width: tw)
+            let len = t.isMinor ? minor : major
+            canvas.fillRect(Rect(x: x - tw / 2, y: plot.maxY, width: tw, height: len), color: .ink)
+            if o.showXTickLabels && !t.isMinor {
+                text.draw(t.label, on: &canvas, at: Point(x, plot.maxY + major + pad), font: tickFont,
+                          color: .ink, anchor: TextAnchor(.center, .top))
             }
         }
+        for t in yTicks {
+            let y = snap(yt(t.value), width: tw)
+            let len = t.isMinor ? minor : major
+            canvas.fillRect(Rect(x: plot.minX - len, y: y - tw / 2, width: len, height: tw), color: .ink)
+            if o.showYTickLabels && !t.isMinor {
+                text.draw(t.label, on: &canvas, at: Point(plot.minX - major - pad, y), font: tickFont,
+                          color: .ink, anchor: TextAnchor(.right, .middle))
+            }
+        }
+    }
 
-        // Axis labels, title, notes.
+    /// Axis labels, the panel title and the panel's notes (below the x label).
+    private func drawLabels(_ p: PreparedAxes, yTicks: [Tick], plot: Rect, options o: PanelOptions, on canvas: inout Canvas) {
+        let a = p.axes
+        let major = px(theme.majorTickLength)
         var below = plot.maxY + (a.hideTickLabels ? 0 : major)
         if o.showXTickLabels && !a.hideTickLabels { below += text.measure("0", font: tickFont).height + pad }
         if o.showXLabel && !a.xLabel.isEmpty {
@@ -248,20 +273,6 @@ struct AxesRenderer {
             text.draw(a.title, on: &canvas, at: Point(plot.midX, plot.minY - pad * 1.5), font: titleFont,
                       color: .ink, anchor: TextAnchor(.center, .bottom))
         }
-
-        // Colour bar.
-        if let cb = p.colorBar { drawColorBar(cb, plot: plot, on: &canvas) }
-
-        // Annotations, then the legend placed where it hides the least.
-        var avoid: [Rect] = []
-        for item in a.items {
-            if case .text(let t) = item, let r = drawAnnotation(t, xt: xt, yt: yt, plot: plot, on: &canvas) { avoid.append(r) }
-        }
-        if o.showLegend && a.legend != .none && !p.legendEntries.isEmpty {
-            let size = legendSize(p.legendEntries)
-            let origin = legendOrigin(a.legend, size: size, plot: plot, occupancy: occupancy, avoid: avoid)
-            drawLegend(p.legendEntries, at: origin, on: &canvas)
-        }
     }
 
     /// Pixel coordinate of a crisp line of integer `width` nearest to `v`.
@@ -269,130 +280,8 @@ struct AxesRenderer {
         Int(width) % 2 == 1 ? v.rounded(.down) + 0.5 : v.rounded()
     }
 
-    private func drawItem(_ item: PlotItem, index: Int, _ p: PreparedAxes, xt: AxisTransform, yt: AxisTransform,
-                          plot: Rect, on canvas: inout Canvas, occupancy: inout [Point]) {
-        let a = p.axes
-        switch item {
-        case .scatter(let s):
-            let n = s.x.count
-            let size = s.size ?? ScatterSeries.automaticSize(count: n)
-            let alpha = min(max(s.alpha ?? ScatterSeries.automaticAlpha(count: n), 0), 1)
-            var centers: [Point] = []
-            centers.reserveCapacity(n)
-            var colorIndex: [Int] = []
-            var palette: [Color]
-            let useIndex = s.pointColors != nil || s.categories != nil || s.values != nil
-            if let pc = s.pointColors {
-                palette = pc.map { $0.withAlpha(alpha) }
-            } else if s.categories != nil {
-                palette = Palette.categorical(count: PreparedAxes.categoryCount(s)).map { $0.withAlpha(alpha) }
-            } else if let cb = p.colorBar, s.values != nil {
-                palette = (0..<256).map { cb.map.color(at: Double($0) / 255).withAlpha(alpha) }
-            } else {
-                palette = [(p.colors[index] ?? .ink).withAlpha(alpha)]
-            }
-            for i in 0..<n {
-                let v = s.values?[i] ?? 0
-                guard s.x[i].isFinite, s.y[i].isFinite, v.isFinite,
-                      PreparedAxes.allowed(s.x[i], a.xScale), PreparedAxes.allowed(s.y[i], a.yScale) else { continue }
-                let pt = Point(xt(s.x[i]), yt(s.y[i]))
-                centers.append(pt)
-                if s.pointColors != nil {
-                    colorIndex.append(i)
-                } else if let cats = s.categories {
-                    colorIndex.append(((cats[i] % palette.count) + palette.count) % palette.count)
-                } else if s.values != nil, let cb = p.colorBar {
-                    let t = (v - cb.lo) / (cb.hi - cb.lo)
-                    colorIndex.append(Int((min(max(t, 0), 1) * 255).rounded()))
-                }
-            }
-            occupancy.append(contentsOf: centers)
-            let stamp = DiscStamp(radius: px(size) / 2)
-            if palette.isEmpty { palette = [.ink] }
-            stamp.draw(into: &canvas, centers: centers, colors: palette, colorIndex: useIndex ? colorIndex : nil)
-        case .line(let l):
-            let color = p.colors[index] ?? .ink
-            let ok: (Int) -> Bool = { i in
-                l.x[i].isFinite && l.y[i].isFinite && PreparedAxes.allowed(l.x[i], a.xScale) && PreparedAxes.allowed(l.y[i], a.yScale)
-            }
-            // Band: one polygon per run of points with finite bounds.
-            if let lower = l.lower, let upper = l.upper {
-                var run: [Int] = []
-                func flush() {
-                    if run.count >= 2 {
-                        let top = run.map { Point(xt(l.x[$0]), yt(upper[$0])) }
-                        let bottom = run.reversed().map { Point(xt(l.x[$0]), yt(lower[$0])) }
-                        canvas.fillPolygon(top + bottom, color: color.withAlpha(l.bandAlpha))
-                    }
-                    run = []
-                }
-                for i in 0..<l.x.count {
-                    if l.x[i].isFinite && PreparedAxes.allowed(l.x[i], a.xScale) && lower[i].isFinite && upper[i].isFinite
-                        && PreparedAxes.allowed(lower[i], a.yScale) && PreparedAxes.allowed(upper[i], a.yScale) {
-                        run.append(i)
-                    } else { flush() }
-                }
-                flush()
-            }
-            var piece: [Point] = []
-            let dash = l.dash?.map { px($0) }
-            for i in 0..<l.x.count {
-                if ok(i) {
-                    piece.append(Point(xt(l.x[i]), yt(l.y[i])))
-                } else {
-                    canvas.strokePolyline(piece, lineWidth: px(l.lineWidth), color: color, dash: dash)
-                    occupancy.append(contentsOf: densify(piece))
-                    piece = []
-                }
-            }
-            canvas.strokePolyline(piece, lineWidth: px(l.lineWidth), color: color, dash: dash)
-            occupancy.append(contentsOf: densify(piece))
-            if l.marker != .none {
-                for i in 0..<l.x.count where ok(i) {
-                    drawMarker(l.marker, at: Point(xt(l.x[i]), yt(l.y[i])), diameter: px(l.markerSize), color: color, on: &canvas)
-                }
-            }
-        case .histogram:
-            guard let h = p.histograms[index] else { return }
-            let base = a.yScale == .log ? yt.start : yt(0)
-            var outline: [Point] = []
-            for i in 0..<h.heights.count {
-                let x0 = xt(h.edges[i]), x1 = xt(h.edges[i + 1])
-                let hv = h.heights[i]
-                let top = (a.yScale == .log && hv <= 0) ? base : yt(hv)
-                if i == 0 { outline.append(Point(x0, base)) }
-                outline.append(Point(x0, top)); outline.append(Point(x1, top))
-                if i == h.heights.count - 1 { outline.append(Point(x1, base)) }
-                var y = max(top, plot.minY)
-                while y < min(base, plot.maxY) { occupancy.append(Point((x0 + x1) / 2, y)); y += px(6) }
-            }
-            // Filled bars as one polygon, so adjacent bars do not leave seams at shared edges.
-            if h.series.style == .filled { canvas.fillPolygon(outline, color: h.color.withAlpha(h.series.alpha)) }
-            canvas.strokePolyline(outline, lineWidth: px(h.series.style == .step ? 1.5 : 0.8), color: h.color)
-        case .circles(let s):
-            let color = (p.colors[index] ?? .ink).withAlpha(s.alpha)
-            for i in 0..<s.x.count {
-                guard s.x[i].isFinite, s.y[i].isFinite, s.radius[i].isFinite, s.radius[i] >= 0,
-                      PreparedAxes.allowed(s.x[i], a.xScale), PreparedAxes.allowed(s.y[i], a.yScale) else { continue }
-                let c = Point(xt(s.x[i]), yt(s.y[i]))
-                let r = s.radius[i]
-                let rx = PreparedAxes.allowed(s.x[i] + r, a.xScale) ? abs(xt(s.x[i] + r) - c.x) : 0
-                let ry = PreparedAxes.allowed(s.y[i] + r, a.yScale) ? abs(yt(s.y[i] + r) - c.y) : 0
-                occupancy.append(c)
-                if s.filled {
-                    if abs(rx - ry) < 0.5 { canvas.fillCircle(center: c, radius: (rx + ry) / 2, color: color) }
-                    else { canvas.fillEllipse(center: c, radiusX: rx, radiusY: ry, color: color) }
-                } else {
-                    canvas.strokeCircle(center: c, radius: (rx + ry) / 2, lineWidth: px(0.8), color: color)
-                }
-            }
-        case .text:
-            break  // drawn after the spines
-        }
-    }
-
     /// Points every ~4 px along a polyline, for legend placement.
-    private func densify(_ pts: [Point]) -> [Point] {
+    func densify(_ pts: [Point]) -> [Point] {
         guard pts.count >= 2 else { return pts }
         var out: [Point] = [pts[0]]
         for i in 1..<pts.count {
@@ -411,6 +300,9 @@ struct AxesRenderer {
         case .circle:
             canvas.fillCircle(center: c, radius: diameter / 2 + 0.8, color: .white)
             canvas.fillCircle(center: c, radius: diameter / 2, color: color)
+        case .openCircle:
+            canvas.fillCircle(center: c, radius: diameter / 2 + 0.8, color: .white)
+            canvas.strokeCircle(center: c, radius: diameter / 2, lineWidth: max(1, diameter / 5), color: color)
         case .square:
             let h = diameter * 0.45
             canvas.fillRect(Rect(x: c.x - h - 0.8, y: c.y - h - 0.8, width: 2 * h + 1.6, height: 2 * h + 1.6), color: .white)

@@ -27,6 +27,9 @@ public struct Figure: Hashable, Sendable {
         self.theme = theme; self.fontPath = fontPath; self.boldFontPath = boldFontPath
     }
 
+    /// Largest canvas side in pixels `render` accepts (larger sizes throw `PlotError.invalidSize`).
+    public static let maximumPixels = 32_768.0
+
     /// Pixel size of the canvas.
     public var pixelSize: (width: Int, height: Int) {
         (Int((width * dpi).rounded()), Int((height * dpi).rounded()))
@@ -40,8 +43,9 @@ public struct Figure: Hashable, Sendable {
     /// Renders a grid of panels with aligned plot areas, shared limits and an optional shared legend.
     /// - Throws: `PlotError.invalidSize`, `.shapeMismatch`, font errors.
     public func render(_ grid: PanelGrid) throws -> RenderedFigure {
-        guard width.isFinite, height.isFinite, width > 0, height > 0 else {
-            throw PlotError.invalidSize("figure \(width)×\(height) in")
+        guard width.isFinite, height.isFinite, dpi.isFinite, width > 0, height > 0, dpi > 0,
+              width * dpi <= Figure.maximumPixels, height * dpi <= Figure.maximumPixels else {
+            throw PlotError.invalidSize("figure \(width)×\(height) in at \(dpi) dpi (at most \(Int(Figure.maximumPixels)) pixels a side)")
         }
         guard grid.rows >= 1, grid.cols >= 1, grid.panels.count == grid.rows * grid.cols else {
             throw PlotError.shapeMismatch("panel grid \(grid.rows)×\(grid.cols) needs \(grid.rows * grid.cols) panels, got \(grid.panels.count)")
@@ -53,45 +57,14 @@ public struct Figure: Hashable, Sendable {
         let prepared = try grid.panels.map { try PreparedAxes($0) }
         let n = prepared.count
         let rows = grid.rows, cols = grid.cols
-
-        // Limits, shared by group.
-        func group(_ s: AxisSharing, _ i: Int) -> Int? {
-            switch s {
-            case .none: return nil
-            case .all: return 0
-            case .row: return i / cols
-            case .column: return i % cols
-            }
-        }
-        func sharedBounds(_ s: AxisSharing, _ pick: (PreparedAxes) -> (Double, Double)?) -> [(Double, Double)?] {
-            var byGroup: [Int: Bounds] = [:]
-            for i in 0..<n { if let g = group(s, i), let b = pick(prepared[i]) { byGroup[g, default: Bounds()].add(b.0); byGroup[g, default: Bounds()].add(b.1) } }
-            return (0..<n).map { i in group(s, i).flatMap { byGroup[$0]?.pair } ?? pick(prepared[i]) }
-        }
-        let xb = sharedBounds(grid.sharedX) { $0.xBounds }
-        let yb = sharedBounds(grid.sharedY) { $0.yBounds }
-        var xlim = (0..<n).map { AxesRenderer.limits(bounds: xb[$0], fixed: prepared[$0].axes.xLimits, scale: prepared[$0].axes.xScale, stickyZero: false) }
-        var ylim = (0..<n).map { AxesRenderer.limits(bounds: yb[$0], fixed: prepared[$0].axes.yLimits, scale: prepared[$0].axes.yScale, stickyZero: prepared[$0].yStickyZero) }
-
-        // Which labels each panel shows.
-        let options: [PanelOptions] = (0..<n).map { i in
-            var o = PanelOptions()
-            let row = i / cols, col = i % cols
-            if grid.sharedX == .all || grid.sharedX == .column { o.showXTickLabels = row == rows - 1; o.showXLabel = row == rows - 1 }
-            if grid.sharedY == .all || grid.sharedY == .row { o.showYTickLabels = col == 0; o.showYLabel = col == 0 }
-            o.showLegend = !grid.sharedLegend
-            return o
-        }
+        var (xlim, ylim) = Figure.limits(prepared, grid: grid)
+        let options = Figure.panelOptions(grid)
 
         // Figure-level furniture: title on top, shared legend on the right.
         let outer = r.px(6)
         var top = outer
         if !grid.title.isEmpty { top += text.measure(grid.title, font: FontSpec(size: theme.figureTitleSize, bold: true)).height + r.pad * 2 }
-        var legendEntries: [LegendEntry] = []
-        if grid.sharedLegend {
-            var seen = Set<String>()
-            for p in prepared { for e in p.legendEntries where !seen.contains(e.label) { seen.insert(e.label); legendEntries.append(e) } }
-        }
+        let legendEntries = grid.sharedLegend ? Figure.sharedLegendEntries(prepared) : []
         let legendSize = legendEntries.isEmpty ? (0.0, 0.0) : r.legendSize(legendEntries)
         let right = outer + (legendEntries.isEmpty ? 0 : legendSize.0 + r.pad * 2)
 
@@ -138,6 +111,51 @@ public struct Figure: Hashable, Sendable {
             r.drawLegend(legendEntries, at: origin, on: &canvas)
         }
         return RenderedFigure(canvas: canvas, notes: notes)
+    }
+
+    /// Axis limits of every panel, with bounds pooled over the panels that share an axis
+    /// (all, a row or a column, as `grid.sharedX` / `sharedY` say).
+    static func limits(_ prepared: [PreparedAxes], grid: PanelGrid) -> (x: [(Double, Double)], y: [(Double, Double)]) {
+        let n = prepared.count, cols = grid.cols
+        func group(_ s: AxisSharing, _ i: Int) -> Int? {
+            switch s {
+            case .none: return nil
+            case .all: return 0
+            case .row: return i / cols
+            case .column: return i % cols
+            }
+        }
+        func sharedBounds(_ s: AxisSharing, _ pick: (PreparedAxes) -> (Double, Double)?) -> [(Double, Double)?] {
+            var byGroup: [Int: Bounds] = [:]
+            for i in 0..<n { if let g = group(s, i), let b = pick(prepared[i]) { byGroup[g, default: Bounds()].add(b.0); byGroup[g, default: Bounds()].add(b.1) } }
+            return (0..<n).map { i in group(s, i).flatMap { byGroup[$0]?.pair } ?? pick(prepared[i]) }
+        }
+        let xb = sharedBounds(grid.sharedX) { $0.xBounds }
+        let yb = sharedBounds(grid.sharedY) { $0.yBounds }
+        let xlim = (0..<n).map { AxesRenderer.limits(bounds: xb[$0], fixed: prepared[$0].axes.xLimits, scale: prepared[$0].axes.xScale, stickyZero: false) }
+        let ylim = (0..<n).map { AxesRenderer.limits(bounds: yb[$0], fixed: prepared[$0].axes.yLimits, scale: prepared[$0].axes.yScale, stickyZero: prepared[$0].yStickyZero) }
+        return (xlim, ylim)
+    }
+
+    /// Which labels and legend each panel shows: shared axes label only the outer panels.
+    static func panelOptions(_ grid: PanelGrid) -> [PanelOptions] {
+        let rows = grid.rows, cols = grid.cols
+        return (0..<(rows * cols)).map { i in
+            var o = PanelOptions()
+            let row = i / cols, col = i % cols
+            if grid.sharedX == .all || grid.sharedX == .column { o.showXTickLabels = row == rows - 1; o.showXLabel = row == rows - 1 }
+            if grid.sharedY == .all || grid.sharedY == .row { o.showYTickLabels = col == 0; o.showYLabel = col == 0 }
+            o.showLegend = !grid.sharedLegend
+            return o
+        }
+    }
+
+    /// The legend entries of all panels, each label once, in first-seen order.
+    static func sharedLegendEntries(_ prepared: [PreparedAxes]) -> [LegendEntry] {
+        var seen = Set<String>()
+        var entries: [LegendEntry] = []
+        for p in prepared { for e in p.legendEntries where !seen.contains(e.label) { seen.insert(e.label); entries.append(e) } }
+        return entries
     }
 
     /// Widens one axis's limits so a data unit spans the same number of pixels on both (linear axes only).

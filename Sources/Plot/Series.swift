@@ -3,6 +3,9 @@ public enum Marker: Hashable, Sendable {
     case none
     case circle
     case square
+    /// An unfilled circle: a point that is not a measurement (for example a run that did not
+    /// finish in its time limit, drawn at the limit).
+    case openCircle
 }
 
 /// A scatter plot: one disc per point.

@@ -18,7 +18,7 @@ public enum DistanceCorrelation {
         }
         guard points.count >= 3 else { throw QualityError.tooFewPoints("distance correlation needs at least 3 points") }
         let a = pairwiseDistances(data, points), b = pairwiseDistances(embedding, points)
-        return Statistics.pearson(Statistics.averageRanks(a), Statistics.averageRanks(b))
+        return Statistics.spearman(a, b)
     }
 
     /// Distances (Double) between all pairs i < j of `points`, row by row.
@@ -42,37 +42,5 @@ public enum DistanceCorrelation {
             }
         }}
         return out
-    }
-}
-
-/// Small statistics helpers shared by the metrics.
-enum Statistics {
-    /// Ranks 1…n with ties given their average rank.
-    static func averageRanks(_ v: [Double]) -> [Double] {
-        let order = v.indices.sorted { v[$0] < v[$1] || (v[$0] == v[$1] && $0 < $1) }
-        var ranks = [Double](repeating: 0, count: v.count)
-        var p = 0
-        while p < order.count {
-            var q = p
-            while q + 1 < order.count && v[order[q + 1]] == v[order[p]] { q += 1 }
-            let r = Double(p + q) / 2 + 1
-            for t in p...q { ranks[order[t]] = r }
-            p = q + 1
-        }
-        return ranks
-    }
-
-    /// Pearson correlation (Double, two-pass).
-    static func pearson(_ a: [Double], _ b: [Double]) -> Double {
-        let n = Double(a.count)
-        var ma = 0.0, mb = 0.0
-        for i in a.indices { ma += a[i]; mb += b[i] }
-        ma /= n; mb /= n
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for i in a.indices {
-            let x = a[i] - ma, y = b[i] - mb
-            sab += x * y; saa += x * x; sbb += y * y
-        }
-        return sab / (saa * sbb).squareRoot()
     }
 }

@@ -91,7 +91,7 @@ public enum KNNAccuracy {
         var out: [Int: MetricEstimate] = [:]
         for (a, k) in ks.enumerated() {
             let accuracies = (0..<folds).map { Double(correct[a][$0]) / Double(max(foldSize[$0], 1)) }
-            let (mean, se) = NeighborhoodMetrics.meanAndStandardError(accuracies, population: Int.max)
+            let (mean, se) = Statistics.meanAndStandardError(accuracies, population: Int.max)
             out[k] = MetricEstimate(value: mean, standardError: se, queries: n, points: n)
         }
         return out

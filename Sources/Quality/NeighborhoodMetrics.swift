@@ -69,22 +69,52 @@ public enum NeighborhoodMetrics {
         for k in pks where k < 1 || k >= n {
             throw QualityError.invalidNeighborCount(k: k, n: n, requirement: "kNN preservation needs 1 ≤ k < n")
         }
-        let queryIndices: [Int]
+        let queryIndices = try selectQueries(queries, n: n)
+        let sizes = NeighborhoodSizes(trustworthiness: tks, continuity: cks, preservation: pks)
+        let perQuery = measurePerQuery(data: data, embedding: embedding, queries: queryIndices, sizes: sizes)
+        return estimates(perQuery, sizes: sizes, queries: queryIndices.count, n: n)
+    }
+
+    /// The distinct neighbourhood sizes asked for, ascending, and how far each space must be searched.
+    struct NeighborhoodSizes {
+        let trustworthiness: [Int], continuity: [Int], preservation: [Int]
+        /// Neighbours needed in the embedding and in the input.
+        var embeddingNeighbors: Int { max(trustworthiness.last ?? 0, preservation.last ?? 0) }
+        var inputNeighbors: Int { max(continuity.last ?? 0, preservation.last ?? 0) }
+
+        init(trustworthiness tks: [Int], continuity cks: [Int], preservation pks: [Int]) {
+            trustworthiness = Array(Set(tks)).sorted()
+            continuity = Array(Set(cks)).sorted()
+            preservation = Array(Set(pks)).sorted()
+        }
+    }
+
+    /// Per-query values: rank penalties for each trustworthiness and continuity size and the
+    /// kept fraction for each preservation size, each list `size index × m` long.
+    struct PerQuery {
+        var trustworthiness: [Double], continuity: [Double], preservation: [Double]
+    }
+
+    /// The query points, ascending: all points, or a seeded sample.
+    static func selectQueries(_ queries: QuerySelection, n: Int) throws -> [Int] {
         switch queries {
-        case .all: queryIndices = Array(0..<n)
+        case .all: return Array(0..<n)
         case let .sample(count, seed):
             guard count >= 1 else { throw QualityError.invalidArgument("query count must be at least 1, got \(count)") }
-            if count >= n { queryIndices = Array(0..<n) } else {
-                var rng = RandomStream(seed: seed, purpose: "quality.queries")
-                queryIndices = rng.sample(count, from: n).sorted()
-            }
+            if count >= n { return Array(0..<n) }
+            var rng = RandomStream(seed: seed, purpose: "quality.queries")
+            return rng.sample(count, from: n).sorted()
         }
-        let m = queryIndices.count
-        let tks = Array(Set(tks)).sorted(), cks = Array(Set(cks)).sorted(), pks = Array(Set(pks)).sorted()
-        let kY = max(tks.last ?? 0, pks.last ?? 0)   // neighbours needed in the embedding
-        let kX = max(cks.last ?? 0, pks.last ?? 0)   // neighbours needed in the input
-        let kT = tks.last ?? 0, kC = cks.last ?? 0
+    }
 
+    /// One pass over the queries, in blocks of `queryBlock` (one BLAS product per block and space):
+    /// each query's neighbours in one space are ranked in the other.
+    static func measurePerQuery(data: Matrix, embedding: Matrix, queries queryIndices: [Int],
+                                sizes: NeighborhoodSizes) -> PerQuery {
+        let m = queryIndices.count
+        let tks = sizes.trustworthiness, cks = sizes.continuity, pks = sizes.preservation
+        let kY = sizes.embeddingNeighbors, kX = sizes.inputNeighbors
+        let kT = tks.last ?? 0, kC = cks.last ?? 0
         var tPen = [Double](repeating: 0, count: tks.count * m)
         var cPen = [Double](repeating: 0, count: cks.count * m)
         var kept = [Double](repeating: 0, count: pks.count * m)
@@ -115,19 +145,11 @@ public enum NeighborhoodMetrics {
                     let nX = kX > 0 ? rowX.nearest(kX) : []
                     if kT > 0 {
                         let ranks = rowX.ranks(of: Array(nY.prefix(kT)))
-                        for (a, k) in tks.enumerated() {
-                            var p = 0
-                            for t in 0..<k where ranks[t] > k { p += ranks[t] - k }
-                            tO![a * m + q] = Double(p)
-                        }
+                        for (a, k) in tks.enumerated() { tO![a * m + q] = rankPenalty(ranks, k: k) }
                     }
                     if kC > 0 {
                         let ranks = rowY.ranks(of: Array(nX.prefix(kC)))
-                        for (a, k) in cks.enumerated() {
-                            var p = 0
-                            for t in 0..<k where ranks[t] > k { p += ranks[t] - k }
-                            cO![a * m + q] = Double(p)
-                        }
+                        for (a, k) in cks.enumerated() { cO![a * m + q] = rankPenalty(ranks, k: k) }
                     }
                     for (a, k) in pks.enumerated() {
                         let setX = Set(nX.prefix(k))
@@ -138,18 +160,30 @@ public enum NeighborhoodMetrics {
                 }
             }
         }}}}}}}
+        return PerQuery(trustworthiness: tPen, continuity: cPen, preservation: kept)
+    }
 
+    /// Σ over the first k neighbours of max(0, rank − k): one query's trustworthiness penalty.
+    @inline(__always)
+    static func rankPenalty(_ ranks: [Int], k: Int) -> Double {
+        var p = 0
+        for t in 0..<k where ranks[t] > k { p += ranks[t] - k }
+        return Double(p)
+    }
+
+    /// The metrics from the per-query values (with standard errors when the queries are a sample).
+    static func estimates(_ perQuery: PerQuery, sizes: NeighborhoodSizes, queries m: Int, n: Int) -> Result {
         let sampled = m < n
         var result = Result()
-        for (a, k) in tks.enumerated() {
-            result.trustworthiness[k] = rankEstimate(Array(tPen[a * m ..< (a + 1) * m]), n: n, k: k, sampled: sampled)
+        for (a, k) in sizes.trustworthiness.enumerated() {
+            result.trustworthiness[k] = rankEstimate(Array(perQuery.trustworthiness[a * m ..< (a + 1) * m]), n: n, k: k, sampled: sampled)
         }
-        for (a, k) in cks.enumerated() {
-            result.continuity[k] = rankEstimate(Array(cPen[a * m ..< (a + 1) * m]), n: n, k: k, sampled: sampled)
+        for (a, k) in sizes.continuity.enumerated() {
+            result.continuity[k] = rankEstimate(Array(perQuery.continuity[a * m ..< (a + 1) * m]), n: n, k: k, sampled: sampled)
         }
-        for (a, _) in pks.enumerated() {
-            let (mean, se) = meanAndStandardError(Array(kept[a * m ..< (a + 1) * m]), population: n)
-            result.preservation[pks[a]] = MetricEstimate(value: mean, standardError: sampled ? se : nil, queries: m, points: n)
+        for (a, k) in sizes.preservation.enumerated() {
+            let (mean, se) = Statistics.meanAndStandardError(Array(perQuery.preservation[a * m ..< (a + 1) * m]), population: n)
+            result.preservation[k] = MetricEstimate(value: mean, standardError: sampled ? se : nil, queries: m, points: n)
         }
         return result
     }
@@ -183,25 +217,9 @@ public enum NeighborhoodMetrics {
     /// 1 − 2/(k(2n−3k−1)) · mean penalty, with its standard error when sampled.
     static func rankEstimate(_ penalties: [Double], n: Int, k: Int, sampled: Bool) -> MetricEstimate {
         let scale = 2.0 / (Double(k) * (2.0 * Double(n) - 3.0 * Double(k) - 1.0))
-        let (mean, se) = meanAndStandardError(penalties, population: n)
+        let (mean, se) = Statistics.meanAndStandardError(penalties, population: n)
         return MetricEstimate(value: 1.0 - scale * mean, standardError: sampled ? scale * se : nil,
                               queries: penalties.count, points: n)
-    }
-
-    /// Mean of `values` (summed in order) and the standard error of that mean for a sample
-    /// drawn without replacement from `population` items.
-    static func meanAndStandardError(_ values: [Double], population: Int) -> (Double, Double) {
-        let m = values.count
-        guard m > 0 else { return (.nan, .nan) }
-        var sum = 0.0
-        for v in values { sum += v }
-        let mean = sum / Double(m)
-        guard m > 1 else { return (mean, .nan) }
-        var ss = 0.0
-        for v in values { ss += (v - mean) * (v - mean) }
-        let variance = ss / Double(m - 1)
-        let fpc = max(0, 1 - Double(m) / Double(population))
-        return (mean, (variance / Double(m) * fpc).squareRoot())
     }
 }
 

@@ -55,58 +55,9 @@ public enum QualityEvaluator {
         for m in metrics where !unique.contains(m) { unique.append(m) }
         if labels == nil, let m = unique.first(where: { $0.needsLabels }) { throw QualityError.labelsRequired(metric: m.name) }
         var results: [QualityMetric: MetricResult] = [:]
-
-        // Neighbourhood metrics: one shared pass over the queries.
-        var tks: [Int] = [], cks: [Int] = [], pks: [Int] = []
-        var looKs: [Int] = [], cvKs: [Int] = []
-        for m in unique {
-            switch m {
-            case let .trustworthiness(k): tks.append(k)
-            case let .continuity(k): cks.append(k)
-            case let .knnPreservation(k): pks.append(k)
-            case let .knnAccuracy(k): looKs.append(k)
-            case let .knnAccuracyCV(k): cvKs.append(k)
-            default: break
-            }
-        }
-        if !(tks + cks + pks).isEmpty {
-            let exact = n <= options.exactLimit
-            let selection: QuerySelection = exact ? .all : .sample(count: options.queries, seed: seed)
-            let start = Clock.wallSeconds()
-            let r = try NeighborhoodMetrics.compute(data: data, embedding: embedding, trustworthiness: tks,
-                                                    continuity: cks, preservation: pks, queries: selection)
-            let seconds = Clock.wallSeconds() - start
-            let how = exact ? "exact over all \(n) points" : "estimate from \(min(options.queries, n)) seeded query points ranked against all \(n)"
-            func store(_ metric: QualityMetric, _ e: MetricEstimate?) {
-                guard let e else { return }
-                results[metric] = MetricResult(name: metric.name, value: e.value, standardError: e.standardError,
-                                               seconds: seconds, detail: how + "; neighbourhood metrics share one pass")
-            }
-            for k in tks { store(.trustworthiness(k: k), r.trustworthiness[k]) }
-            for k in cks { store(.continuity(k: k), r.continuity[k]) }
-            for k in pks { store(.knnPreservation(k: k), r.preservation[k]) }
-        }
-        if let labels, !looKs.isEmpty {
-            let start = Clock.wallSeconds()
-            let acc = try KNNAccuracy.leaveOneOut(embedding: embedding, labels: labels, ks: looKs)
-            let seconds = Clock.wallSeconds() - start
-            for k in looKs {
-                results[.knnAccuracy(k: k)] = MetricResult(name: QualityMetric.knnAccuracy(k: k).name, value: acc[k] ?? .nan,
-                                                           standardError: nil, seconds: seconds,
-                                                           detail: "leave-one-out over all \(n) points")
-            }
-        }
-        if let labels, !cvKs.isEmpty {
-            let start = Clock.wallSeconds()
-            let acc = try KNNAccuracy.crossValidated(embedding: embedding, labels: labels, ks: cvKs,
-                                                     folds: options.folds, seed: seed)
-            let seconds = Clock.wallSeconds() - start
-            for k in cvKs {
-                let e = acc[k]
-                results[.knnAccuracyCV(k: k)] = MetricResult(name: QualityMetric.knnAccuracyCV(k: k).name, value: e?.value ?? .nan,
-                                                             standardError: e?.standardError, seconds: seconds,
-                                                             detail: "stratified \(options.folds)-fold mean accuracy; error over folds")
-            }
+        try addNeighborhoodMetrics(unique, data: data, embedding: embedding, seed: seed, options: options, into: &results)
+        if let labels {
+            try addAccuracies(unique, embedding: embedding, labels: labels, seed: seed, options: options, into: &results)
         }
         if unique.contains(.distanceCorrelation) {
             let start = Clock.wallSeconds()
@@ -118,18 +69,91 @@ public enum QualityEvaluator {
                                                          detail: "Spearman rho over all pairs of \(s) points")
         }
         if let labels, unique.contains(.silhouette) {
-            let start = Clock.wallSeconds()
-            let value: Double
-            do {
-                value = try Silhouette.sampledScore(embedding, labels: labels, sampleSize: options.silhouetteSample, seed: seed)
-            } catch let e as ClusteringError {
-                throw QualityError.invalidArgument("silhouette: \(e)")
-            }
-            let how = n <= options.silhouetteSample ? "exact over all \(n) points" : "on \(options.silhouetteSample) seeded points"
-            results[.silhouette] = MetricResult(name: "silhouette", value: value, standardError: nil,
-                                                seconds: Clock.wallSeconds() - start, detail: how + " of the labels in the embedding")
+            results[.silhouette] = try silhouette(embedding, labels: labels, seed: seed, options: options)
         }
         return unique.compactMap { results[$0] }
+    }
+
+    /// Trustworthiness, continuity and kNN preservation: one shared pass over the queries
+    /// (all points up to `options.exactLimit`, else a seeded sample).
+    static func addNeighborhoodMetrics(_ metrics: [QualityMetric], data: Matrix, embedding: Matrix, seed: UInt64,
+                                       options: EvaluationOptions, into results: inout [QualityMetric: MetricResult]) throws {
+        var tks: [Int] = [], cks: [Int] = [], pks: [Int] = []
+        for m in metrics {
+            switch m {
+            case let .trustworthiness(k): tks.append(k)
+            case let .continuity(k): cks.append(k)
+            case let .knnPreservation(k): pks.append(k)
+            default: break
+            }
+        }
+        guard !(tks + cks + pks).isEmpty else { return }
+        let n = data.rows
+        let exact = n <= options.exactLimit
+        let selection: QuerySelection = exact ? .all : .sample(count: options.queries, seed: seed)
+        let start = Clock.wallSeconds()
+        let r = try NeighborhoodMetrics.compute(data: data, embedding: embedding, trustworthiness: tks,
+                                                continuity: cks, preservation: pks, queries: selection)
+        let seconds = Clock.wallSeconds() - start
+        let how = exact ? "exact over all \(n) points" : "estimate from \(min(options.queries, n)) seeded query points ranked against all \(n)"
+        func store(_ metric: QualityMetric, _ e: MetricEstimate?) {
+            guard let e else { return }
+            results[metric] = MetricResult(name: metric.name, value: e.value, standardError: e.standardError,
+                                           seconds: seconds, detail: how + "; neighbourhood metrics share one pass")
+        }
+        for k in tks { store(.trustworthiness(k: k), r.trustworthiness[k]) }
+        for k in cks { store(.continuity(k: k), r.continuity[k]) }
+        for k in pks { store(.knnPreservation(k: k), r.preservation[k]) }
+    }
+
+    /// kNN-classifier accuracies: leave-one-out and stratified cross-validated.
+    static func addAccuracies(_ metrics: [QualityMetric], embedding: Matrix, labels: [Int], seed: UInt64,
+                              options: EvaluationOptions, into results: inout [QualityMetric: MetricResult]) throws {
+        var looKs: [Int] = [], cvKs: [Int] = []
+        for m in metrics {
+            switch m {
+            case let .knnAccuracy(k): looKs.append(k)
+            case let .knnAccuracyCV(k): cvKs.append(k)
+            default: break
+            }
+        }
+        if !looKs.isEmpty {
+            let start = Clock.wallSeconds()
+            let acc = try KNNAccuracy.leaveOneOut(embedding: embedding, labels: labels, ks: looKs)
+            let seconds = Clock.wallSeconds() - start
+            for k in looKs {
+                results[.knnAccuracy(k: k)] = MetricResult(name: QualityMetric.knnAccuracy(k: k).name, value: acc[k] ?? .nan,
+                                                           standardError: nil, seconds: seconds,
+                                                           detail: "leave-one-out over all \(embedding.rows) points")
+            }
+        }
+        if !cvKs.isEmpty {
+            let start = Clock.wallSeconds()
+            let acc = try KNNAccuracy.crossValidated(embedding: embedding, labels: labels, ks: cvKs,
+                                                     folds: options.folds, seed: seed)
+            let seconds = Clock.wallSeconds() - start
+            for k in cvKs {
+                let e = acc[k]
+                results[.knnAccuracyCV(k: k)] = MetricResult(name: QualityMetric.knnAccuracyCV(k: k).name, value: e?.value ?? .nan,
+                                                             standardError: e?.standardError, seconds: seconds,
+                                                             detail: "stratified \(options.folds)-fold mean accuracy; error over folds")
+            }
+        }
+    }
+
+    /// The silhouette of the labels in the embedding (exact, or on a seeded sample).
+    static func silhouette(_ embedding: Matrix, labels: [Int], seed: UInt64, options: EvaluationOptions) throws -> MetricResult {
+        let n = embedding.rows
+        let start = Clock.wallSeconds()
+        let value: Double
+        do {
+            value = try Silhouette.sampledScore(embedding, labels: labels, sampleSize: options.silhouetteSample, seed: seed)
+        } catch let e as ClusteringError {
+            throw QualityError.invalidArgument("silhouette: \(e)")
+        }
+        let how = n <= options.silhouetteSample ? "exact over all \(n) points" : "on \(options.silhouetteSample) seeded points"
+        return MetricResult(name: "silhouette", value: value, standardError: nil,
+                            seconds: Clock.wallSeconds() - start, detail: how + " of the labels in the embedding")
     }
 
     /// Evaluates the held-out metrics (`needsHeldOut`) of points placed by `transform`:

@@ -68,6 +68,18 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
 
     public var description: String { name }
 
+    /// Version of the metric's implementation. Bump the metric's entry in the same change as
+    /// anything that may alter its value for some input, so that stored values made by the old
+    /// code are recomputed instead of reused.
+    public var implementationVersion: Int {
+        switch self {
+        case .trustworthiness, .continuity, .knnPreservation: return 1
+        case .knnAccuracy, .knnAccuracyCV, .transformKNNAccuracy: return 1
+        case .distanceCorrelation: return 1
+        case .silhouette: return 1
+        }
+    }
+
     /// Whether the metric needs class labels.
     public var needsLabels: Bool {
         switch self {

@@ -60,8 +60,14 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    @OptionGroup var isolationOptions: IsolationOptions
+
     func run() throws {
         try threadOptions.apply()
+        try isolationOptions.validate()
+        guard isolationOptions.jobs == 1 else {
+            throw UsageError(message: "bench runs one task at a time (timings of concurrent tasks would disturb each other); drop --jobs")
+        }
         guard repetitions >= 1 else { throw UsageError(message: "--repetitions must be at least 1, got \(repetitions)") }
         guard warmup >= 0 else { throw UsageError(message: "--warmup must be 0 or more, got \(warmup)") }
         guard calibrationRuns >= 1 else { throw UsageError(message: "--calibration-runs must be at least 1") }
@@ -75,7 +81,8 @@ struct BenchCommand: ParsableCommand {
         }
         let injected = ProcessInfo.processInfo.environment["MBENCH_BENCH_INJECT_SECONDS"].flatMap(Double.init) ?? 0
         let options = BenchOptions(warmup: warmup, repetitions: repetitions, calibrationRuns: calibrationRuns,
-                                   injectedSeconds: injected)
+                                   injectedSeconds: injected, isolation: isolationOptions.isolation,
+                                   taskTimeout: isolationOptions.taskTimeout)
         var report = try BenchRunner(options: options, log: { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }).run(parsed)

@@ -31,6 +31,11 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Use only the first N points.")
     var limit: Int?
 
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        guard (1...1_000).contains(nInit) else { throw ValidationError("--n-init must be in 1...1000, got \(nInit)") }
+    }
+
     func run() throws {
         let ks = try ClusterCommand.parseCounts(k)
         do {
@@ -50,11 +55,16 @@ struct ClusterCommand: ParsableCommand {
         }
     }
 
-    /// "2...30", "2..<31", "2-30" or "2,4,8".
+    /// Largest cluster count `--k` accepts.
+    static let maximumCount = 100_000
+
+    /// "2...30", "2..<31", "2-30" or "2,4,8"; every count in 1...`maximumCount`.
     static func parseCounts(_ text: String) throws -> [Int] {
         let t = text.replacingOccurrences(of: " ", with: "")
         func int(_ s: Substring) throws -> Int {
-            guard let v = Int(s) else { throw ValidationError("cannot read '\(s)' in --k \(text)") }
+            guard let v = Int(s), (1...maximumCount).contains(v) else {
+                throw ValidationError("--k needs cluster counts in 1...\(maximumCount), got '\(s)' in \(text)")
+            }
             return v
         }
         var values: [Int] = []

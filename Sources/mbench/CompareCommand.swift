@@ -36,6 +36,15 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Also write the comparison as JSON.")
     var json: String?
 
+    @Flag(help: "Compare even when the two sides were made by different code (implementation fingerprints).")
+    var allowDifferentCode = false
+
+    @Flag(help: "Compare even when the data checksums differ.")
+    var allowDifferentData = false
+
+    @Flag(help: "Compare even when the CPU model or thread count differ.")
+    var allowDifferentMachine = false
+
     func run() throws {
         guard alpha > 0, alpha < 1 else { throw UsageError(message: "--alpha must be in (0, 1), got \(alpha)") }
         guard minEffect >= 0 else { throw UsageError(message: "--min-effect must be ≥ 0") }
@@ -61,7 +70,22 @@ struct CompareCommand: ParsableCommand {
             throw UsageError(message: "no matching configurations to compare"
                              + (comparison.unmatched.isEmpty ? "" : ":\n" + comparison.unmatched.joined(separator: "\n")))
         }
+        var refused: [String] = []
+        for pair in comparison.pairs where !pair.confounders.isEmpty {
+            let c = pair.confounders
+            let blocking = (allowDifferentCode ? [] : c.code.map { "different code: \($0) (--allow-different-code)" })
+                + (allowDifferentData ? [] : c.data.map { "different data: \($0) (--allow-different-data)" })
+                + (allowDifferentMachine ? [] : c.machine.map { "different machine: \($0) (--allow-different-machine)" })
+            refused += blocking.map { "\(pair.configuration): \($0)" }
+        }
+        guard refused.isEmpty else {
+            throw LabError.invalid("the sides differ in more than the compared setting; refusing to compare:\n"
+                                   + refused.joined(separator: "\n"))
+        }
         print(comparison.markdown(), terminator: "")
+        for pair in comparison.pairs where !pair.confounders.isEmpty {
+            for line in pair.confounders.lines { print("warning: \(pair.configuration): \(line)") }
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

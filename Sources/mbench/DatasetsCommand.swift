@@ -73,6 +73,10 @@ struct DatasetsCommand: ParsableCommand {
         @Option(help: "Split: all, train or test.") var split: String?
         @Option(help: "Seed for generators and subsampling.") var seed: UInt64 = 0
         @Option(help: "Subsampling: random, stratified or first.") var subsample: String = "random"
+        func validate() throws {
+            if let n, n < 1 { throw ValidationError("--n must be at least 1, got \(n)") }
+        }
+
         func run() throws {
             guard let method = Subsample(rawValue: subsample) else { throw ValidationError("subsample must be random, stratified or first") }
             let request = DatasetRequest(name: name, n: n, split: split, subsample: method)

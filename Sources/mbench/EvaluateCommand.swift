@@ -44,6 +44,15 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Use only the first N points of the inputs.")
     var limit: Int?
 
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        if let c = randomProjection, !(1...100_000).contains(c) {
+            throw ValidationError("--random-projection must be in 1...100000 dimensions, got \(c)")
+        }
+        guard exactLimit >= 0 else { throw ValidationError("--exact-limit must be 0 or more, got \(exactLimit)") }
+        guard queries >= 1 else { throw ValidationError("--queries must be at least 1, got \(queries)") }
+    }
+
     func run() throws {
         do {
             let parsed = try metrics.map(QualityMetric.init(parsing:))
@@ -129,7 +138,8 @@ enum CommandInput {
     static func randomProjection(_ x: Matrix, to c: Int, seed: UInt64) throws -> Matrix {
         guard c >= 1 else { throw InputError(description: "--random-projection needs at least 1 dimension") }
         var rng = RandomStream(seed: seed, purpose: "mbench.random-projection")
-        let r = try Matrix(rows: x.cols, cols: c, storage: (0..<(x.cols * c)).map { _ in Float(rng.nextGaussian()) })
+        let count = try Checked.product(x.cols, c, "random projection size", atMost: 1 << 31)
+        let r = try Matrix(rows: x.cols, cols: c, storage: (0..<count).map { _ in Float(rng.nextGaussian()) })
         return try BLAS.multiply(x, r)
     }
 }

@@ -7,11 +7,11 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List data sets, algorithms (with parameters and defaults), metrics and experiments.")
 
-    @Argument(help: "What to list: datasets, algorithms, metrics, experiments (default: all).")
+    @Argument(help: "What to list: datasets, algorithms, metrics, figures, experiments (default: all).")
     var what: [String] = []
 
     func run() throws {
-        let known = ["datasets", "algorithms", "metrics", "experiments"]
+        let known = ["datasets", "algorithms", "metrics", "figures", "experiments"]
         for item in what where !known.contains(item) {
             throw UsageError(message: "cannot list '\(item)'; choose from \(known.joined(separator: ", "))")
         }
@@ -35,6 +35,15 @@ struct ListCommand: ParsableCommand {
         if show.contains("metrics") {
             print("Metrics:")
             for name in Catalog.metricNames { print("  \(name)") }
+        }
+        if show.contains("figures") {
+            print("Figure kinds (settings, from their declarations):")
+            for kind in FigureRecipes.kinds.keys.sorted() {
+                print("  \(kind)")
+                for setting in FigureRecipes.settings(of: kind) ?? [] {
+                    print("    \(setting.name) (\(setting.type.allowed)): \(setting.help)")
+                }
+            }
         }
         if show.contains("experiments") {
             print("Experiments:")

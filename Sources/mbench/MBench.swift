@@ -5,7 +5,8 @@ import Linalg
 
 /// `mbench`: the ManifoldBench command line.
 ///
-/// Exit codes: 0 success, 1 runtime failure, 2 usage or spec error.
+/// Exit codes: 0 success, 1 runtime failure, 2 usage or spec error; `mbench bench` with
+/// `--baseline` also returns 3 for a regression and 4 for an improvement only (see `BenchCommand`).
 @main
 struct MBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,12 +17,18 @@ struct MBench: ParsableCommand {
             // Each subcommand lives in its own file: <Name>Command.swift.
             RunCommand.self, ValidateCommand.self, ListCommand.self, EmbedCommand.self, FiguresCommand.self,
             DatasetsCommand.self, BenchCommand.self, MergeCommand.self, CompareCommand.self, TSNEBenchCommand.self, UMAPBenchCommand.self, GalleryCommand.self, EvaluateCommand.self, ClusterCommand.self,
+            StatusCommand.self, WorkerCommand.self,
         ]
     )
 
     /// Runs the command, mapping errors to the documented exit codes.
     static func main() {
         NumericEnvironmentSetup.pin()
+        // A worker starts once per task: skip building the command tree for it.
+        let arguments = CommandLine.arguments
+        if arguments.count == 4, arguments[1] == WorkerCommand.configuration.commandName, arguments[2] == "--ticket" {
+            Foundation.exit(Worker.main(ticketPath: arguments[3]))
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -53,6 +60,10 @@ enum ExitStatus {
     static let success: Int32 = 0
     static let failure: Int32 = 1
     static let usage: Int32 = 2
+    /// `mbench bench --baseline`: a regression beyond the tolerances (`BenchVerdict.regression`).
+    static let regression: Int32 = 3
+    /// `mbench bench --baseline`: improvements only (`BenchVerdict.improvement`).
+    static let improvementOnly: Int32 = 4
 }
 
 /// Options shared by commands that run algorithms.

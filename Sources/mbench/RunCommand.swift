@@ -22,19 +22,28 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Folder for results and figures.")
     var output = "Figures"
 
+    @OptionGroup var isolationOptions: IsolationOptions
+
+    @Flag(help: "Reuse results made by other code (a changed implementation fingerprint) instead of recomputing them; they are marked as made by older code.")
+    var reuseStale = false
+
     func run() throws {
         try threadOptions.apply()
+        try isolationOptions.validate()
         let parsedShard = try shard.map(Self.parseShard)
         let parsed = try specs.map { try SpecParser.parse(path: $0) }  // validate all before running any
         var failed = 0
         for spec in parsed {
             let runner = Runner(options: RunOptions(resultsRoot: URL(fileURLWithPath: output), force: force,
-                                                    shard: parsedShard), log: { line in
+                                                    shard: parsedShard, isolation: isolationOptions.isolation,
+                                                    jobs: isolationOptions.jobs, taskTimeout: isolationOptions.taskTimeout,
+                                                    reuseStale: reuseStale), log: { line in
                 print(line)
                 fflush(stdout)
             })
             let summary = try runner.run(spec)
             print("[\(spec.name)] \(summary.computed) computed, \(summary.reused) reused, \(summary.failures.count) failed"
+                  + (summary.knownTimeouts == 0 ? "" : ", \(summary.knownTimeouts) timed out before (not retried)")
                   + (summary.figures.isEmpty ? "" : ", figures: " + summary.figures.map(\.lastPathComponent).joined(separator: ", ")))
             failed += summary.failures.count
         }
@@ -70,5 +79,33 @@ struct ValidateCommand: ParsableCommand {
             }
         }
         if firstError != nil { throw ExitCode(ExitStatus.usage) }
+    }
+}
+
+/// How `run` and `bench` isolate tasks.
+struct IsolationOptions: ParsableArguments {
+    @Option(help: "Tasks to run at the same time, each in its own worker process; threads are divided between them (results do not change).")
+    var jobs = 1
+
+    @Option(help: "Time limit per task in seconds; a task past it is killed and recorded as timed out (the spec's 'timeout:' also applies; the smallest wins).")
+    var taskTimeout: Double?
+
+    @Flag(help: "Run every task inside this process (no worker processes: no time limits, and peak memory includes earlier tasks).")
+    var inProcess = false
+
+    func validate() throws {
+        guard jobs >= 1, jobs <= 1024 else { throw UsageError(message: "--jobs must be in 1...1024, got \(jobs)") }
+        if let taskTimeout {
+            guard taskTimeout.isFinite, taskTimeout > 0, taskTimeout <= TaskTimeLimit.maximumSeconds else {
+                throw UsageError(message: "--task-timeout must be seconds in (0, \(Int(TaskTimeLimit.maximumSeconds))], got \(taskTimeout)")
+            }
+        }
+        if inProcess && (jobs > 1 || taskTimeout != nil) {
+            throw UsageError(message: "--in-process runs one task at a time without time limits; drop --jobs / --task-timeout")
+        }
+    }
+
+    var isolation: TaskIsolation {
+        inProcess ? .inProcess : .worker(WorkerLauncher(executable: WorkerLauncher.currentExecutable))
     }
 }

@@ -6,11 +6,12 @@ import Linalg
 import Neighbors
 import Quality
 
-/// `mbench tsne-bench`: times t-SNE on the first n MNIST training images (pixels / 255).
+/// `mbench tsne-bench`: times t-SNE on the first n images of an MNIST-layout folder
+/// (train, then t10k; pixels / 255), read by `Datasets.MNISTDirectory`.
 ///
 /// Prints per-phase wall times, the final KL divergence and the leave-one-out 10-NN accuracy
 /// of the embedding. The kNN graph (3·perplexity exact neighbours) is timed separately and then
-/// passed to `TSNE.fit(_:neighbors:seed:progress:)`.
+/// passed to `TSNE.fit(_:neighbors:seed:progress:)`; `--nn-descent` lets t-SNE find it instead.
 struct TSNEBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tsne-bench",
@@ -20,34 +21,33 @@ struct TSNEBenchCommand: ParsableCommand {
     @Option(help: "Negative gradient method: exact | bh | fft | auto.") var method = "fft"
     @Option(help: "Random seed.") var seed: UInt64 = 42
     @Option(help: "Perplexity.") var perplexity = 30.0
-    @Option(help: "Directory with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz.")
-    var mnist = "/work/shared/datasets/mnist"
+    @Option(help: "Directory with train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz and the t10k files.")
+    var mnist: String
     @Option(help: "Write the embedding as CSV (x,y,label) to this path.") var output: String?
     @Flag(help: "Let t-SNE find its neighbours itself (NN-descent from 4 096 points) instead of exact kNN.")
     var nnDescent = false
     @Option(help: "Queries for a sampled trustworthiness T(15) of the embedding (0 = skip).") var trustQueries = 0
 
-    func run() throws {
-        // The first n images of train, then of t10k (n up to 70 000).
-        var storage: [Float] = [], labels: [Int] = []
-        let d = 784
-        for part in ["train", "t10k"] where labels.count < n {
-            let images = try readGzip("\(mnist)/\(part)-images-idx3-ubyte.gz")
-            let labelBytes = try readGzip("\(mnist)/\(part)-labels-idx1-ubyte.gz")
-            guard images.count >= 16, labelBytes.count >= 8 else { throw ValidationError("MNIST files are truncated") }
-            let total = Int(images[4]) << 24 | Int(images[5]) << 16 | Int(images[6]) << 8 | Int(images[7])
-            let take = min(n - labels.count, total)
-            guard images.count >= 16 + take * d, labelBytes.count >= 8 + take else { throw ValidationError("MNIST files are truncated") }
-            storage += (0 ..< take * d).map { Float(images[16 + $0]) / 255 }
-            labels += (0..<take).map { Int(labelBytes[8 + $0]) }
+    func validate() throws {
+        guard n >= 1 else { throw ValidationError("--n must be at least 1, got \(n)") }
+        // t-SNE rejects perplexities ≥ n − 1; bounding it here keeps 3·perplexity a valid neighbour count.
+        guard perplexity.isFinite, perplexity > 0, perplexity < 1e6 else {
+            throw ValidationError("--perplexity must be a number in (0, 1e6), got \(perplexity)")
         }
+        guard trustQueries >= 0 else { throw ValidationError("--trust-queries must be 0 or more, got \(trustQueries)") }
+        guard ["exact", "bh", "fft", "auto"].contains(method) else {
+            throw ValidationError("--method must be exact, bh, fft or auto, got '\(method)'")
+        }
+    }
+
+    func run() throws {
+        let (data, labels) = try MNISTDirectory.load(URL(fileURLWithPath: mnist), first: n)
         let count = labels.count
-        let data = try Matrix(rows: count, cols: d, storage: storage)
 
         var params: Parameters = ["negative_gradient_method": .text(method), "perplexity": .number(perplexity)]
         if method == "auto" { params["negative_gradient_method"] = nil }
         let tsne = try TSNE(parameters: params)
-        let k = min(count - 1, Int(3 * perplexity))
+        let k = min(count - 1, try Checked.int((3 * perplexity).rounded(.towardZero), "3·perplexity", in: 1...Int.max))
         print("t-SNE on MNIST n = \(count), method \(method), threads \(Parallel.threadCount), seed \(seed)")
         var knnSeconds = 0.0
         let result: EmbeddingResult
@@ -85,10 +85,5 @@ struct TSNEBenchCommand: ParsableCommand {
             for i in 0..<count { text += "\(e[i, 0]),\(e.cols > 1 ? e[i, 1] : 0),\(labels[i])\n" }
             try text.write(toFile: output, atomically: true, encoding: .utf8)
         }
-    }
-
-    /// Reads a whole gzip file.
-    private func readGzip(_ path: String) throws -> [UInt8] {
-        try IDX.readBytes(URL(fileURLWithPath: path))  // gzip'd or raw, through Datasets
     }
 }

@@ -2,13 +2,14 @@ import ArgumentParser
 import Embedding
 import Datasets
 import Foundation
+import Lab
 import Linalg
 import Neighbors
 import Quality
 
-/// `mbench umap-bench`: times UMAP (or NN-descent alone) on MNIST-style gz IDX files
-/// and prints phase timings, kNN recall, 10-NN leave-one-out accuracy in the embedding
-/// and a sampled trustworthiness T(15).
+/// `mbench umap-bench`: times UMAP (or NN-descent alone) on the first n images of an
+/// MNIST-layout folder (read by `Datasets.MNISTDirectory`) and prints phase timings, kNN
+/// recall, 10-NN leave-one-out accuracy in the embedding and a sampled trustworthiness T(15).
 struct UMAPBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "umap-bench",
@@ -33,11 +34,22 @@ struct UMAPBenchCommand: ParsableCommand {
     @Flag(help: "With --knn-only: search in the original point order (no locality renumbering).") var originalOrder = false
     @Flag(help: "Sequential Hogwild SGD instead of the deterministic parallel one.") var sequential = false
     @Option(help: "Queries for sampled trustworthiness (0 = skip).") var trustQueries: Int = 1000
+    @Option(help: "Write the embedding to this .npy file (float32, n × 2).") var out: String?
+
+    func validate() throws {
+        for (name, value, least) in [("--n", n, 1), ("--threads", threads, 1), ("--k", k, 2), ("--recall-queries", recallQueries, 1),
+                                     ("--trust-queries", trustQueries, 0), ("--epochs", epochs ?? 1, 1), ("--trees", trees ?? 1, 1),
+                                     ("--iterations", iterations ?? 1, 1), ("--max-candidates", maxCandidates ?? 1, 1),
+                                     ("--leaf-size", leafSize ?? 2, 2)] where value < least {
+            throw ValidationError("\(name) must be at least \(least), got \(value)")
+        }
+        if let delta, !(delta.isFinite && delta >= 0) { throw ValidationError("--delta must be a number ≥ 0, got \(delta)") }
+    }
 
     func run() throws {
         Parallel.threadCount = threads
         let t0 = Clock.wallSeconds()
-        let (data, labels) = try loadMNIST(dir: mnist, n: n)
+        let (data, labels) = try MNISTDirectory.load(URL(fileURLWithPath: mnist), first: n)
         print(String(format: "loaded %d × %d in %.2f s", data.rows, data.cols, Clock.wallSeconds() - t0))
         if knnOnly {
             let t1 = Clock.wallSeconds()
@@ -65,9 +77,9 @@ struct UMAPBenchCommand: ParsableCommand {
         if let epochs { params["n_epochs"] = .number(Double(epochs)) }
         if sequential { params["deterministic"] = .flag(false) }
         let umap = try UMAP(parameters: params)
-        let t1 = Clock.wallSeconds()
+        let clock = FitClock()
         let r = try umap.fit(data, labels: nil, seed: seed, progress: nil)
-        let total = Clock.wallSeconds() - t1 - r.diagnosticWallSeconds
+        let total = clock.stop(r).wallSeconds
         for p in r.phases { print(String(format: "  %-10@ wall %7.2f s  cpu %7.2f s", p.name as NSString, p.wallSeconds, p.cpuSeconds)) }
         print(String(format: "fit total %.2f s; knn_recall %.4f; a %.4f b %.4f; peak RSS %d MiB", total,
                      r.diagnostics["knn_recall"] ?? -1, r.diagnostics["a"] ?? 0, r.diagnostics["b"] ?? 0,
@@ -85,28 +97,6 @@ struct UMAPBenchCommand: ParsableCommand {
             print(String(format: "trustworthiness T(15), %d sampled points: %.4f ± %.4f", trustQueries, t.value,
                          t.standardError ?? 0))
         }
-        if let out = ProcessInfo.processInfo.environment["UMAP_BENCH_OUT"] {
-            let bytes = emb.storage.withUnsafeBufferPointer { Data(buffer: $0) }
-            try bytes.write(to: URL(fileURLWithPath: out))
-        }
-    }
-
-    /// Reads the first `n` images of train then t10k (pixels scaled to [0, 1]) and their labels.
-    func loadMNIST(dir: String, n: Int) throws -> (Matrix, [Int]) {
-        var pixels: [Float] = [], labels: [Int] = []
-        for part in ["train", "t10k"] where labels.count < n {
-            let images = try gunzip(dir + "/\(part)-images-idx3-ubyte.gz")
-            let labs = try gunzip(dir + "/\(part)-labels-idx1-ubyte.gz")
-            guard images.count > 16, labs.count > 8 else { throw ValidationError("bad IDX file in \(dir)") }
-            let count = Int(images[4]) << 24 | Int(images[5]) << 16 | Int(images[6]) << 8 | Int(images[7])
-            let take = min(count, n - labels.count)
-            pixels.append(contentsOf: images[16 ..< 16 + take * 784].map { Float($0) / 255 })
-            labels.append(contentsOf: labs[8 ..< 8 + take].map { Int($0) })
-        }
-        return (try Matrix(rows: labels.count, cols: 784, storage: pixels), labels)
-    }
-
-    func gunzip(_ path: String) throws -> [UInt8] {
-        try IDX.readBytes(URL(fileURLWithPath: path))  // gzip'd or raw, through Datasets
+        if let out { try NPY.write(emb, to: URL(fileURLWithPath: out)) }
     }
 }

@@ -17,12 +17,8 @@ final class ClusteringBehaviourTests: XCTestCase {
 
     func testKMeansPlusPlusFindsBlobsAndIsDeterministic() throws {
         let (x, truth) = try blobs(n: 400, seed: 2)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let a = try KMeans.fit(x, k: 4, nInit: 3, seed: 5)
-        Parallel.threadCount = 3
-        let b = try KMeans.fit(x, k: 4, nInit: 3, seed: 5)
+        let a = try Parallel.withThreadCount(1) { try KMeans.fit(x, k: 4, nInit: 3, seed: 5) }
+        let b = try Parallel.withThreadCount(3) { try KMeans.fit(x, k: 4, nInit: 3, seed: 5) }
         XCTAssertEqual(a, b)
         XCTAssertGreaterThan(try ClusterAgreement.adjustedRandIndex(truth, a.labels), 0.95)
         let e = try KMeans.fit(x, k: 4, nInit: 3, algorithm: .elkan, seed: 5)

@@ -22,14 +22,13 @@ final class ModelSelectionTests: XCTestCase {
             labels.append(c)
         }
         let x = try Matrix(rowArrays: rows)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let a = try ModelSelection.sweep(data: x, ks: Array(2...7), covarianceTypes: [.spherical, .full], nInit: 2,
+        func sweep(threads: Int) throws -> SelectionReport {
+            try Parallel.withThreadCount(threads) {
+                try ModelSelection.sweep(data: x, ks: Array(2...7), covarianceTypes: [.spherical, .full], nInit: 2,
                                          seed: 3, labels: labels)
-        Parallel.threadCount = 3
-        let b = try ModelSelection.sweep(data: x, ks: Array(2...7), covarianceTypes: [.spherical, .full], nInit: 2,
-                                         seed: 3, labels: labels)
+            }
+        }
+        let a = try sweep(threads: 1), b = try sweep(threads: 3)
         XCTAssertEqual(a, b)
         XCTAssertEqual(a.entries.count, 12)
         XCTAssertEqual(a.bicMinimum?.k, 4)

@@ -156,6 +156,43 @@ final class FormatTests: XCTestCase {
         XCTAssertThrowsError(try DatasetLoader.load(DatasetRequest(name: "file", path: dir.appendingPathComponent("none.npy").path), seed: 0))
     }
 
+    /// Extreme values in a labels CSV are errors naming the cell, never a trap.
+    func testExtremeLabelValuesAreErrors() throws {
+        let npy = dir.appendingPathComponent("x3.npy")
+        try NPY.write(try Matrix(rowArrays: [[1, 2], [3, 4], [5, 6]]), to: npy)
+        for bad in ["1e30", "-1e38", "2.5"] {
+            let labels = dir.appendingPathComponent("labels.csv")
+            try "0\n1\n\(bad)\n".write(to: labels, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try DatasetLoader.load(DatasetRequest(name: "file", path: npy.path, labelsPath: labels.path), seed: 0),
+                                 bad) { error in
+                XCTAssertTrue("\(error)".contains("row 3"), "\(bad): \(error)")
+            }
+        }
+    }
+
+    /// The folder reader of the bench commands rejects truncated IDX files.
+    func testMNISTDirectoryReadsFirstNAndRejectsTruncatedFiles() throws {
+        let folder = dir.appendingPathComponent("mnist")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (part, count) in [("train", 3), ("t10k", 2)] {
+            try IDX.write(shape: [count, 2, 2], dtype: .uint8, values: (0..<(count * 4)).map { Double($0 % 256) },
+                          to: folder.appendingPathComponent("\(part)-images-idx3-ubyte.gz"), gzip: true)
+            try IDX.write(shape: [count], dtype: .uint8, values: (0..<count).map(Double.init),
+                          to: folder.appendingPathComponent("\(part)-labels-idx1-ubyte.gz"), gzip: true)
+        }
+        let (data, labels) = try MNISTDirectory.load(folder, first: 4)
+        XCTAssertEqual(data.rows, 4)
+        XCTAssertEqual(data.cols, 4)
+        XCTAssertEqual(labels, [0, 1, 2, 0])
+        XCTAssertEqual(data[3, 1], 1 / 255)
+        XCTAssertThrowsError(try MNISTDirectory.load(folder, first: 0))
+        let bytes = try IDX.readBytes(folder.appendingPathComponent("train-images-idx3-ubyte.gz"))
+        try Data(bytes.dropLast(3)).write(to: folder.appendingPathComponent("train-images-idx3-ubyte.gz"))
+        XCTAssertThrowsError(try MNISTDirectory.load(folder, first: 2)) { error in
+            XCTAssertTrue("\(error)".contains("truncated") || "\(error)".contains("bytes"), "\(error)")
+        }
+    }
+
     func testRequestDecodesWithDefaults() throws {
         let r = try JSONDecoder().decode(DatasetRequest.self, from: Data(#"{"name":"sphere","n":50,"options":{"radius":2}}"#.utf8))
         XCTAssertEqual(r, DatasetRequest(name: "sphere", n: 50, options: ["radius": 2]))

@@ -137,12 +137,8 @@ final class SyntheticTests: XCTestCase {
     }
 
     func testDeterministicAcrossThreadCounts() throws {
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let a = try gen("blobs", n: 1000, ["dimension": 10])
-        Parallel.threadCount = 2
-        let b = try gen("blobs", n: 1000, ["dimension": 10])
+        let a = try Parallel.withThreadCount(1) { try gen("blobs", n: 1000, ["dimension": 10]) }
+        let b = try Parallel.withThreadCount(2) { try gen("blobs", n: 1000, ["dimension": 10]) }
         XCTAssertEqual(NPY.encode(a.data), NPY.encode(b.data))
     }
 

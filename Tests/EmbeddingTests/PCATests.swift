@@ -11,7 +11,7 @@ final class PCATests: XCTestCase {
         let rows: [[Float]] = [[3 * u[0], 3 * u[1]], [-3 * u[0], -3 * u[1]], [w[0], w[1]], [-w[0], -w[1]]]
         let shifted = rows.map { [$0[0] + 10, $0[1] - 5] }  // a non-zero mean must be removed
         let data = try Matrix(rowArrays: shifted)
-        let model = try PCA(nComponents: 2, solver: "covariance").fitModel(data, seed: 0)
+        let model = try PCA(nComponents: 2, solver: .covariance).fitModel(data, seed: 0)
         XCTAssertEqual(model.explainedVariance[0], 6, accuracy: 1e-5)
         XCTAssertEqual(model.explainedVariance[1], 2.0 / 3.0, accuracy: 1e-5)
         XCTAssertEqual(model.mean[0], 10, accuracy: 1e-6)
@@ -39,8 +39,8 @@ final class PCATests: XCTestCase {
             }
         }
         let data = try Matrix(rows: n, cols: d, storage: values)
-        let exact = try PCA(nComponents: 3, solver: "covariance").fitModel(data, seed: 1)
-        let approx = try PCA(nComponents: 3, solver: "randomized").fitModel(data, seed: 1)
+        let exact = try PCA(nComponents: 3, solver: .covariance).fitModel(data, seed: 1)
+        let approx = try PCA(nComponents: 3, solver: .randomized).fitModel(data, seed: 1)
         for k in 0..<3 {
             XCTAssertEqual(approx.explainedVariance[k] / exact.explainedVariance[k], 1, accuracy: 1e-3)
             var dot = 0.0
@@ -52,12 +52,8 @@ final class PCATests: XCTestCase {
     func testOutputIndependentOfThreadCount() throws {
         var rng = RandomStream(seed: 2)
         let data = try Matrix(rows: 9_000, cols: 20, storage: (0..<180_000).map { _ in Float(rng.nextGaussian()) })
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let one = try PCA().fit(data, labels: nil, seed: 0, progress: nil).embedding
-        Parallel.threadCount = 2
-        let two = try PCA().fit(data, labels: nil, seed: 0, progress: nil).embedding
+        let one = try Parallel.withThreadCount(1) { try PCA().fit(data, labels: nil, seed: 0, progress: nil).embedding }
+        let two = try Parallel.withThreadCount(2) { try PCA().fit(data, labels: nil, seed: 0, progress: nil).embedding }
         XCTAssertEqual(one.storage.map(\.bitPattern), two.storage.map(\.bitPattern))
     }
 

@@ -26,16 +26,12 @@ final class TSNEFitTests: XCTestCase {
 
     func testSameSeedBitIdenticalForOneAndTwoThreads() throws {
         let (data, _) = TSNETestData.blobs(perCluster: 60, clusters: 4, d: 6, separation: 8, seed: 7)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
         for (method, inits) in [("exact", ["pca"]), ("bh", ["pca", "random"]), ("fft", ["pca"])] {
             for initialization in inits {
                 let tsne = try TSNE(parameters: ["negative_gradient_method": .text(method), "initialization": .text(initialization),
                                                  "early_exaggeration_iter": .number(50), "n_iter": .number(100)])
-                Parallel.threadCount = 1
-                let a = try tsne.fit(data, labels: nil, seed: 5, progress: nil)
-                Parallel.threadCount = 2
-                let b = try tsne.fit(data, labels: nil, seed: 5, progress: nil)
+                let a = try Parallel.withThreadCount(1) { try tsne.fit(data, labels: nil, seed: 5, progress: nil) }
+                let b = try Parallel.withThreadCount(2) { try tsne.fit(data, labels: nil, seed: 5, progress: nil) }
                 XCTAssertEqual(a.embedding.storage, b.embedding.storage, "\(method) \(initialization)")
                 XCTAssertEqual(a.diagnostics["kl_divergence"], b.diagnostics["kl_divergence"])
             }

@@ -118,8 +118,6 @@ final class UMAPLayoutTests: XCTestCase {
     }
 
     func testManyGroupsAreThreadIndependent() throws {
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
         // Default partition: 5000 heads make 79 chunks of 64 in 5 groups.
         let n = 5000
         let g = randomGraph(n, degree: 10, seed: 8)
@@ -129,9 +127,10 @@ final class UMAPLayoutTests: XCTestCase {
             let start = randomPositions(n, dim: dim, seed: 9)
             var results: [[Float]] = []
             for threads in [1, 2, 3] {
-                Parallel.threadCount = threads
                 var x = start
-                l.optimise(head: &x, dim: dim, tailEmbedding: nil, tailCount: n, seed: 10)
+                Parallel.withThreadCount(threads) {
+                    l.optimise(head: &x, dim: dim, tailEmbedding: nil, tailCount: n, seed: 10)
+                }
                 results.append(x)
             }
             XCTAssertEqual(results[0], results[1])

@@ -18,12 +18,9 @@ final class BenchTests: XCTestCase {
     /// Tiny and quick: no warm-up, two repetitions, a short calibration loop.
     private func bench(injected: Double = 0, threads: Int = 1) throws -> BenchReport {
         let spec = try SpecParser.parse(yaml: yaml, file: "bench-test.yaml")
-        let saved = Parallel.threadCount
-        Parallel.threadCount = threads
-        defer { Parallel.threadCount = saved }
         let options = BenchOptions(warmup: 0, repetitions: 2, calibrationRuns: 1, calibrationIterations: 100_000,
                                    injectedSeconds: injected)
-        return try BenchRunner(options: options, log: { _ in }).run(spec)
+        return try Parallel.withThreadCount(threads) { try BenchRunner(options: options, log: { _ in }).run(spec) }
     }
 
     func testReportHasEveryTaskPhaseAndOrderedStatistics() throws {
@@ -124,6 +121,19 @@ final class BenchTests: XCTestCase {
         (now, base) = try pair(baseCPU: [1.0, 1.0, 1.0], nowCPU: [1.3, 1.4, 1.5])
         XCTAssertEqual(BenchComparison(current: now, baseline: base, tolerances: BenchTolerances()).verdict, .regression)
         XCTAssertEqual(BenchComparison(current: now, baseline: base, tolerances: BenchTolerances(time: 0.5)).verdict, .unchanged)
+    }
+
+    func testTimesAreNotGatedAcrossCPUModelsButMemoryAndQualityAre() throws {
+        var (now, base) = try pair(baseCPU: [1.0, 1.0, 1.0], nowCPU: [2.0, 2.1, 2.2])
+        XCTAssertEqual(BenchComparison(current: now, baseline: base, tolerances: BenchTolerances()).verdict, .regression)
+        base.cpuModel = "AMD EPYC"
+        now.cpuModel = "Intel(R) Xeon(R) Processor"
+        let across = BenchComparison(current: now, baseline: base, tolerances: BenchTolerances())
+        XCTAssertEqual(across.verdict, .unchanged)
+        XCTAssertTrue(across.notes.contains { $0.contains("times are shown for information only") })
+        (now, base) = try pair(baseCPU: [1, 1], nowCPU: [1, 1], baseMetric: 0.95, nowMetric: 0.90, baseRSS: 1e8, nowRSS: 1e8)
+        base.cpuModel = "AMD EPYC"
+        XCTAssertEqual(BenchComparison(current: now, baseline: base, tolerances: BenchTolerances()).verdict, .regression)
     }
 
     func testFasterButWorseQualityIsARegression() throws {

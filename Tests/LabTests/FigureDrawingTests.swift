@@ -79,10 +79,4 @@ final class FigureDrawingTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("unknown key 'rowz'"))
         }
     }
-
-    func testPowerLawExponent() {
-        let x = [1000.0, 2000, 4000, 8000]
-        XCTAssertEqual(PowerLaw.exponent(x: x, y: x.map { 3 * pow($0, 1.5) })!, 1.5, accuracy: 1e-9)
-        XCTAssertNil(PowerLaw.exponent(x: [1], y: [1]))
-    }
 }

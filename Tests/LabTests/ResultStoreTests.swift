@@ -1,5 +1,6 @@
 import XCTest
 @testable import Lab
+import Datasets
 @testable import Linalg
 
 final class ResultStoreTests: XCTestCase {
@@ -39,6 +40,18 @@ final class ResultStoreTests: XCTestCase {
         try Data("{half".utf8).write(to: store.url(".partial-123-abc.json"))
         XCTAssertNil(store.record(for: "abc"))
         XCTAssertTrue(store.allRecords().isEmpty)
+        store.removeLeftovers()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: store.resultsDirectory.path), [])
+    }
+
+    func testInterruptedAtomicFileWritesAreLeftoversToo() throws {
+        let store = ResultStore(root: root, experiment: "e")
+        try store.prepare()
+        // What AtomicFile leaves when killed between creating its temporary file and the rename.
+        let temporary = try AtomicFile.temporaryURL(besides: store.url("t1.json"), createDirectory: false)
+        try Data("{half".utf8).write(to: temporary)
+        XCTAssertTrue(AtomicFile.isTemporary(temporary.lastPathComponent))
+        XCTAssertNil(store.record(for: "t1"))
         store.removeLeftovers()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: store.resultsDirectory.path), [])
     }

@@ -27,11 +27,8 @@ final class RunnerTests: XCTestCase {
 
     private func run(_ folder: String, threads: Int = 2, force: Bool = false) throws -> (RunSummary, ResultStore) {
         let spec = try SpecParser.parse(yaml: yaml, file: "runner-test.yaml")
-        let saved = Parallel.threadCount
-        Parallel.threadCount = threads
-        defer { Parallel.threadCount = saved }
         let options = RunOptions(resultsRoot: root.appendingPathComponent(folder), force: force)
-        let summary = try Runner(options: options, log: { _ in }).run(spec)
+        let summary = try Parallel.withThreadCount(threads) { try Runner(options: options, log: { _ in }).run(spec) }
         return (summary, ResultStore(root: root.appendingPathComponent(folder), experiment: spec.name))
     }
 

@@ -92,4 +92,46 @@ final class SpecParserTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("a positive point count or 'all'"), "\(error)")
         }
     }
+
+    /// Figure settings are checked against their declarations, with the setting's position.
+    func testFigureSettingsOutOfRangeAreSpecErrors() throws {
+        let cases: [(String, String, String)] = [
+            ("embeddings", "width: 1e300", "'width'"), ("embeddings", "height: -1", "'height'"),
+            ("embeddings", "point_size: .nan", "'point_size'"), ("embeddings", "color: blue", "'color'"),
+            ("histograms", "bins: 1e300", "'bins'"), ("histograms", "bins: 2.5", "'bins'"),
+            ("fuzzy-cover", "k: -1", "'k'"), ("lines", "log_x: maybe", "'log_x'"),
+            ("model-selection", "y: [bic, entropy]", "'y'"),
+        ]
+        for (kind, setting, name) in cases {
+            let yaml = """
+                datasets:
+                  - name: blobs
+                algorithms:
+                  - name: pca
+                figures:
+                  - kind: \(kind)
+                    file: f.png
+                    \(setting)
+                """
+            XCTAssertThrowsError(try SpecParser.parse(yaml: yaml, file: "f.yaml"), setting) { error in
+                let e = error as? SpecError
+                XCTAssertEqual(e?.line, 8, "\(setting): \(error)")
+                XCTAssertTrue("\(error)".contains(name), "\(setting): \(error)")
+            }
+        }
+        let fine = """
+            datasets:
+              - name: blobs
+            algorithms:
+              - name: pca
+            figures:
+              - kind: histograms
+                file: h.png
+                values: explained_variance
+                bins: 60
+                width: 8.4
+                dpi: 100
+            """
+        XCTAssertNoThrow(try SpecParser.parse(yaml: fine, file: "f.yaml"))
+    }
 }

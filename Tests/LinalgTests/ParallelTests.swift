@@ -6,15 +6,14 @@ final class ParallelTests: XCTestCase {
     func testChunkedReductionIndependentOfThreadCount() {
         let values = (0..<100_003).map { Float(sin(Double($0))) * 1e3 }
         func reduce(threads: Int) -> Float {
-            let saved = Parallel.threadCount
-            Parallel.threadCount = threads
-            defer { Parallel.threadCount = saved }
-            let partial = Parallel.mapChunks(count: values.count, chunkSize: 997) { _, range -> Float in
-                var s: Float = 0
-                for i in range { s += values[i] }
-                return s
+            Parallel.withThreadCount(threads) {
+                let partial = Parallel.mapChunks(count: values.count, chunkSize: 997) { _, range -> Float in
+                    var s: Float = 0
+                    for i in range { s += values[i] }
+                    return s
+                }
+                return partial.reduce(0, +)
             }
-            return partial.reduce(0, +)
         }
         let one = reduce(threads: 1)
         XCTAssertEqual(one.bitPattern, reduce(threads: 2).bitPattern)

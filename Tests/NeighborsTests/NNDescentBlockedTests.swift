@@ -23,7 +23,7 @@ final class NNDescentBlockedTests: XCTestCase {
 
     func testBlockedJoinDistancesMatchPairwise() {
         let data = lowRankData(80, d: 40, latent: 6, offset: 300, seed: 1)
-        let prepared = PreparedData(data, metric: .euclidean)
+        let prepared = ReducedDistanceRows(data, metric: .euclidean)
         let members: [Int32] = (0..<70).map { Int32(($0 * 37) % 80) }
         prepared.values.withUnsafeBufferPointer { xb in
             let x = xb.baseAddress!
@@ -95,12 +95,10 @@ final class NNDescentBlockedTests: XCTestCase {
     /// threads, and blocked and pair-wise joins of the same quality.
     func testLargeKRecallAndThreadIndependence() throws {
         let data = lowRankData(2500, d: 64, latent: 8, offset: 50, seed: 5)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let (g1, stats) = try NNDescent.buildWithStatistics(data, k: 60, includeSelf: false, seed: 9)
-        Parallel.threadCount = 2
-        let g2 = try NNDescent.build(data, k: 60, includeSelf: false, seed: 9)
+        let (g1, stats) = try Parallel.withThreadCount(1) {
+            try NNDescent.buildWithStatistics(data, k: 60, includeSelf: false, seed: 9)
+        }
+        let g2 = try Parallel.withThreadCount(2) { try NNDescent.build(data, k: 60, includeSelf: false, seed: 9) }
         XCTAssertTrue(stats.blocked)
         XCTAssertEqual(g1, g2, "graph must not depend on the thread count")
         let exact = try ExactKNN.search(data, k: 60, metric: .euclidean, includeSelf: false)

@@ -49,12 +49,8 @@ final class NeighborsSearchTests: XCTestCase {
 
     func testNNDescentRecallAndDeterminism() throws {
         let data = randomData(3000, 20, seed: 7)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let g1 = try NNDescent.build(data, k: 15, includeSelf: true, seed: 42)
-        Parallel.threadCount = 2
-        let g2 = try NNDescent.build(data, k: 15, includeSelf: true, seed: 42)
+        let g1 = try Parallel.withThreadCount(1) { try NNDescent.build(data, k: 15, includeSelf: true, seed: 42) }
+        let g2 = try Parallel.withThreadCount(2) { try NNDescent.build(data, k: 15, includeSelf: true, seed: 42) }
         XCTAssertEqual(g1, g2, "graph must not depend on the thread count")
         let exact = try ExactKNN.search(data, k: 15, metric: .euclidean, includeSelf: true)
         let r = NeighborRecall.recall(approx: g1, exact: exact)

@@ -47,16 +47,14 @@ final class TrustworthinessEstimatorTests: XCTestCase {
 
     func testDeterministicAcrossThreadCounts() throws {
         let (x, y) = try synthetic(n: 500, d: 20, seed: 8)
-        let saved = Parallel.threadCount
-        defer { Parallel.threadCount = saved }
-        Parallel.threadCount = 1
-        let a = try QualityEvaluator.evaluate([.trustworthiness(k: 5), .continuity(k: 5), .knnPreservation(k: 5)],
+        func evaluate(threads: Int) throws -> [MetricResult] {
+            try Parallel.withThreadCount(threads) {
+                try QualityEvaluator.evaluate([.trustworthiness(k: 5), .continuity(k: 5), .knnPreservation(k: 5)],
                                               data: x, embedding: y, labels: nil, seed: 4,
                                               options: EvaluationOptions(exactLimit: 100, queries: 100))
-        Parallel.threadCount = 3
-        let b = try QualityEvaluator.evaluate([.trustworthiness(k: 5), .continuity(k: 5), .knnPreservation(k: 5)],
-                                              data: x, embedding: y, labels: nil, seed: 4,
-                                              options: EvaluationOptions(exactLimit: 100, queries: 100))
+            }
+        }
+        let a = try evaluate(threads: 1), b = try evaluate(threads: 3)
         XCTAssertEqual(a.map(\.value), b.map(\.value))
         XCTAssertEqual(a.map(\.standardError), b.map(\.standardError))
     }

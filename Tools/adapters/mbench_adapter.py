@@ -81,9 +81,29 @@ class Phases:
         return result
 
     def report(self, versions, warnings=(), diagnostics=None):
+        diagnostics = dict(diagnostics or {})
+        peak = own_peak_rss_bytes()
+        if peak is not None:
+            diagnostics["reference_own_peak_rss_bytes"] = float(peak)
         print(json.dumps({"phases": self.phases, "versions": versions, "warnings": list(warnings),
-                          "diagnostics": dict(diagnostics or {})}))
+                          "diagnostics": diagnostics}))
         sys.stdout.flush()
+
+
+def own_peak_rss_bytes():
+    """This process's own peak resident set size (VmHWM of its address space), or None.
+
+    Not getrusage's ru_maxrss: the kernel carries the high-water mark of the process that
+    started this one (mbench's worker, which holds the data) into ru_maxrss at exec, while
+    VmHWM belongs to this program's own address space alone."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
 
 
 def take(params, key, default):
