@@ -2,7 +2,7 @@
 #   make run   installs the Debian packages it needs, builds in release mode, runs the main job
 #   make test  installs the same packages and runs the whole test suite
 SHELL := /bin/bash
-DEB_PACKAGES := libpng-dev libfreetype-dev libopenblas-dev liblapacke-dev zlib1g-dev fonts-dejavu-core libfftw3-dev pkg-config
+DEB_PACKAGES := libpng-dev libfreetype-dev libopenblas-dev liblapacke-dev zlib1g-dev fonts-dejavu-core pkg-config
 MBENCH := .build/release/mbench
 # The main job: every figure spec in Experiments/ (results are reused, so a second run takes seconds).
 # vs-*.yaml need umap-learn / openTSNE / scikit-learn (optional) and ci-bench.yaml is for `make bench`.

@@ -27,18 +27,17 @@ let package = Package(
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
 
         // Swift modules, in dependency order.
         // Deterministic SGEMM kernels (C, chosen by CPU for speed only; no FMA contraction).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
-        .target(name: "Linalg", dependencies: ["CBLAS", "CFFTW", "CKernels"], swiftSettings: optimised),
+        .target(name: "Linalg", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimised),
         .target(name: "Datasets", dependencies: [
             "Linalg", "CZlib",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: optimised),
         .target(name: "Neighbors", dependencies: ["Linalg"], swiftSettings: optimised),
-        .target(name: "Embedding", dependencies: ["Linalg", "Neighbors", "CBLAS", "CFFTW"], swiftSettings: optimised),
+        .target(name: "Embedding", dependencies: ["Linalg", "Neighbors", "CBLAS"], swiftSettings: optimised),
         .target(name: "Clustering", dependencies: ["Linalg"], swiftSettings: optimised),
         .target(name: "Quality", dependencies: ["Linalg", "Neighbors", "Clustering"], swiftSettings: optimised),
         .target(name: "Plot", dependencies: ["CPNG", "CFreeType"], swiftSettings: optimised),

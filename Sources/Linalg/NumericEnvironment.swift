@@ -1,5 +1,4 @@
 import CBLAS
-import CFFTW
 import CKernels
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +9,7 @@ import Glibc
 ///
 /// **Determinism contract (enforced here and in `DeterministicMath`).** A spec and a seed give
 /// the same bytes on every x86-64 CPU that runs the same build (same Swift toolchain, same
-/// OpenBLAS, FFTW and glibc packages), for any thread count. Three libraries would otherwise
+/// OpenBLAS and glibc packages), for any thread count. These would otherwise
 /// choose their arithmetic by CPU:
 ///
 /// - **Single-precision matrix products** (kNN and NN-descent distances, random projections,
@@ -30,15 +29,16 @@ import Glibc
 ///   M-block size (GEMM_P) follows the detected L2 cache, and M-blocking does not change the
 ///   order in which any output element is summed. LAPACK (reference Fortran, compiled for the
 ///   baseline target) reaches the CPU only through these BLAS kernels.
-/// - **FFTW** picks SIMD codelets by CPU. Every plan is made with `fftwPlannerFlags`
-///   (`FFTW_ESTIMATE | FFTW_NO_SIMD`): a plan chosen without timing, from scalar codelets only.
+/// - **FFT** (t-SNE's FFT gradient): the project's own (`FFTPlan`, `SquareGridFFT`), written in
+///   Swift with a fixed factorisation and summation order. FFTW, used before, picks SIMD codelets
+///   by CPU, and its scalar-only plans cost 1.4–2.2× in t-SNE's transforms.
 /// - **libm** (`exp`, `log`, `pow`, `sin`, `cos`, … and their `Float` versions) has FMA/AVX2
 ///   variants in glibc chosen by CPU. Result-determining code calls `DeterministicMath` instead.
 ///
 /// The Swift code itself is compiled for the baseline x86-64 target (no `-march`, no FMA
 /// contraction, SIMD types of fixed width), so it computes the same bits on every x86-64 CPU.
 /// Across architectures (arm64) the Swift code and `DeterministicMath` still give the same
-/// bits, but BLAS, LAPACK and FFTW kernels differ; see the README's reproducibility section.
+/// bits, but BLAS and LAPACK kernels differ; see the README's reproducibility section.
 ///
 /// `current` reports what this process actually uses; it goes into every result record.
 public struct NumericEnvironment: Codable, Sendable, Equatable {
@@ -48,7 +48,7 @@ public struct NumericEnvironment: Codable, Sendable, Equatable {
     public var blasConfig: String
     /// Instruction set of the project's SGEMM kernels on this CPU (speed only; same bits on all).
     public var gemmKernels: String
-    /// FFTW version and the codelets its plans may use.
+    /// The FFT implementation (the project's own).
     public var fftPath: String
     /// Where the elementary functions come from.
     public var libm: String
@@ -74,23 +74,19 @@ public struct NumericEnvironment: Codable, Sendable, Equatable {
     /// cannot cause an exec loop.
     static let reexecGuardVariable = "MBENCH_BLAS_PIN_REEXEC"
 
-    /// FFTW planner flags for every plan: FFTW_ESTIMATE (1 << 6, no timing) | FFTW_NO_SIMD
-    /// (1 << 17, scalar codelets only), so the plan and its arithmetic do not depend on the CPU.
-    public static let fftwPlannerFlags: UInt32 = (1 << 6) | (1 << 17)
+    /// The FFT every result uses (t-SNE's FFT gradient): the project's own, so no library picks
+    /// codelets by CPU.
+    public static let fftPath = "own (Linalg.FFTPlan: Stockham radix 4/2/odd, 8 sequences per SIMD vector)"
 
     /// What this process uses (computed once).
     public static let current: NumericEnvironment = {
         let core = String(cString: openblas_get_corename())
         let config = String(cString: openblas_get_config()).trimmingCharacters(in: " ")
-        let fftScalar = fftPlansAreScalar()
-        let version = fftwVersion()
-        let fft = fftScalar ? "\(version) scalar codelets (FFTW_ESTIMATE | FFTW_NO_SIMD)"
-                            : "\(version) with SIMD codelets (CPU-dependent)"
         let pinned = core.lowercased() == pinnedBLASCoreType.lowercased()
         return NumericEnvironment(blasCoreType: core, blasConfig: config, gemmKernels: BLAS.kernelInstructionSet,
-                                  fftPath: fft,
+                                  fftPath: fftPath,
                                   libm: "Linalg.DeterministicMath (exp, log, pow, sin, cos, asin, acos in Swift)",
-                                  crossCPUBitIdentical: pinned && fftScalar)
+                                  crossCPUBitIdentical: pinned)
     }()
 
     /// Makes this process compute with the pinned OpenBLAS core type. OpenBLAS reads
@@ -144,45 +140,6 @@ public struct NumericEnvironment: Codable, Sendable, Equatable {
             if text.hasPrefix("flags") { return text.split(separator: " ").contains { $0 == "pni" || $0 == "pni\n" } }
         }
         return true
-    }
-
-    /// FFTW's `fftwf_version` string (an array of unknown size, which Swift cannot import, so it
-    /// is looked up by name).
-    static func fftwVersion() -> String {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "fftwf_version") else { return "fftw3f" }
-        return String(cString: symbol.assumingMemoryBound(to: CChar.self))
-    }
-
-    /// Plans the transform shapes t-SNE uses with `fftwPlannerFlags` and checks that none of
-    /// their codelets is a SIMD one (FFTW names those `…_sse2`, `…_avx`, `…_avx2`, `…_avx512`,
-    /// `…_avx-128-fma`, `…_kcvi`, `…_generic-simd…`).
-    public static func fftPlansAreScalar() -> Bool {
-        plannedCodelets().allSatisfy { !isSIMDCodelet($0) }
-    }
-
-    /// The printed FFTW plans (r2c, c2r, DCT-I) made with `fftwPlannerFlags`, for inspection and tests.
-    public static func plannedCodelets() -> [String] {
-        let m: Int32 = 300, g: Int32 = 151
-        let real = fftwf_malloc(MemoryLayout<Float>.stride * Int(m * m))!.bindMemory(to: Float.self, capacity: Int(m * m))
-        let complex = fftwf_malloc(MemoryLayout<fftwf_complex>.stride * Int(m * (m / 2 + 1)))!
-            .bindMemory(to: fftwf_complex.self, capacity: Int(m * (m / 2 + 1)))
-        defer { fftwf_free(real); fftwf_free(complex) }
-        let plans = [
-            fftwf_plan_dft_r2c_2d(m, m, real, complex, fftwPlannerFlags | 1),
-            fftwf_plan_dft_c2r_2d(m, m, complex, real, fftwPlannerFlags),
-            fftwf_plan_r2r_2d(g, g, real, real, FFTW_REDFT00, FFTW_REDFT00, fftwPlannerFlags),
-        ]
-        defer { for p in plans { fftwf_destroy_plan(p) } }
-        return plans.map { plan -> String in
-            guard let text = fftwf_sprint_plan(plan) else { return "" }
-            defer { free(text) }
-            return String(cString: text)
-        }
-    }
-
-    /// Whether an FFTW plan description names a SIMD codelet.
-    public static func isSIMDCodelet(_ plan: String) -> Bool {
-        ["_sse2", "_avx", "_kcvi", "_altivec", "_vsx", "_neon", "generic-simd"].contains { plan.contains($0) }
     }
 }
 
