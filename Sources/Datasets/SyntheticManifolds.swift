@@ -12,7 +12,8 @@ public enum SyntheticManifolds {
     /// Version of each generator's arithmetic (see `DatasetLoader.implementationVersion(for:)`).
     public static func implementationVersion(of generator: String) -> Int {
         switch generator {
-        default: return 1
+        // Version 2: sin, cos, exp and log through `DeterministicMath` (issue 15).
+        default: return 2
         }
     }
 

@@ -91,6 +91,8 @@ struct TSNEGradientEngine {
     let kernel: TSNEKernel
     let theta: Double
     let fft: TSNEFFTSettings
+    /// Grids and FFT plans reused from one gradient to the next (FFT method only).
+    let fftWorkspace = TSNEFFTWorkspace()
 
     /// Gradient (n × c, into `gradient`) for P scaled by `exaggeration`; returns KL(P‖Q) for the
     /// unexaggerated P when `evaluateKL` (else NaN).
@@ -101,7 +103,7 @@ struct TSNEGradientEngine {
         switch method {
         case .exact: rep = TSNEExactRepulsion.compute(y: y, n: n, c: c, kernel: kernel)
         case .barnesHut: rep = TSNEBarnesHut.repulsion(y: y, n: n, c: c, theta: theta, kernel: kernel)
-        case .fft: rep = TSNEFFTRepulsion.compute(y: y, n: n, kernel: kernel, settings: fft)
+        case .fft: rep = TSNEFFTRepulsion.compute(y: y, n: n, kernel: kernel, settings: fft, workspace: fftWorkspace)
         }
         let logW: Double = y.withUnsafeBufferPointer { yb in
             gradient.withUnsafeMutableBufferPointer { g in

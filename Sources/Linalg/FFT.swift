@@ -19,7 +19,7 @@ public struct FFTPlan: Sendable {
     /// Per stage: cos and sin of 2π·j·r/len for j < len/p and 1 ≤ r < p, stored [j][r − 1].
     private let stageCos: [[Float]]
     private let stageSin: [[Float]]
-    /// Per odd radix p > 4 used: cos/sin(2π·r·k/p) for r, k in 1…(p−1)/2, stored [r − 1][k − 1].
+    /// Per odd radix p > 5 used: cos/sin(2π·r·k/p) for r, k in 1…(p−1)/2, stored [r − 1][k − 1].
     private let oddCos: [Int: [Float]]
     private let oddSin: [Int: [Float]]
 
@@ -48,7 +48,7 @@ public struct FFTPlan: Sendable {
         }
         stageCos = cosTables; stageSin = sinTables
         var oc: [Int: [Float]] = [:], os: [Int: [Float]] = [:]
-        for p in Set(radices) where p > 4 {
+        for p in Set(radices) where p > 5 {
             let h = (p - 1) / 2
             var c = [Float](repeating: 0, count: h * h), s = [Float](repeating: 0, count: h * h)
             for r in 1...h {
@@ -93,6 +93,7 @@ public struct FFTPlan: Sendable {
                     case 2: FFTPlan.radix2(xr, xi, yr, yi, sub: sub, stride: stride, tw: tw)
                     case 3: FFTPlan.radix3(xr, xi, yr, yi, sub: sub, stride: stride, tw: tw)
                     case 4: FFTPlan.radix4(xr, xi, yr, yi, sub: sub, stride: stride, tw: tw)
+                    case 5: FFTPlan.radix5(xr, xi, yr, yi, sub: sub, stride: stride, tw: tw)
                     default:
                         oddCos[p]!.withUnsafeBufferPointer { oc in
                             oddSin[p]!.withUnsafeBufferPointer { os in
@@ -208,44 +209,90 @@ public struct FFTPlan: Sendable {
         }
     }
 
-    /// Odd radix p ≥ 5 through the symmetric sums: with s_k = a_k + a_{p−k} and d_k = a_k − a_{p−k},
+    /// Radix 5: the odd-radix sums written out (c₁ = cos 2π/5, c₂ = cos 4π/5, s₁ = sin 2π/5,
+    /// s₂ = sin 4π/5): U₁ = a₀ + c₁S₁ + c₂S₂, U₂ = a₀ + c₂S₁ + c₁S₂, V₁ = s₁D₁ + s₂D₂, V₂ = s₂D₁ − s₁D₂.
+    @inline(__always)
+    static func radix5(_ xr: UnsafeMutablePointer<SIMD8<Float>>, _ xi: UnsafeMutablePointer<SIMD8<Float>>,
+                       _ yr: UnsafeMutablePointer<SIMD8<Float>>, _ yi: UnsafeMutablePointer<SIMD8<Float>>,
+                       sub: Int, stride: Int, tw: Twiddles) {
+        let c1 = SIMD8<Float>(repeating: 0.309016994374947424102293417182819059)
+        let c2 = SIMD8<Float>(repeating: -0.809016994374947424102293417182819059)
+        let s1 = SIMD8<Float>(repeating: 0.951056516295153572116439333379382143)
+        let s2 = SIMD8<Float>(repeating: 0.587785252292473129168705954639072769)
+        for j in 0..<sub {
+            for q in 0..<stride {
+                let step = stride * sub
+                let i0 = q + stride * j, i1 = i0 + step, i2 = i1 + step, i3 = i2 + step, i4 = i3 + step
+                let o = q + stride * 5 * j
+                let a0r = xr[i0], a0i = xi[i0]
+                let s1r = xr[i1] + xr[i4], s1i = xi[i1] + xi[i4]
+                let d1r = xr[i1] - xr[i4], d1i = xi[i1] - xi[i4]
+                let s2r = xr[i2] + xr[i3], s2i = xi[i2] + xi[i3]
+                let d2r = xr[i2] - xr[i3], d2i = xi[i2] - xi[i3]
+                let u1r = a0r + c1 * s1r + c2 * s2r, u1i = a0i + c1 * s1i + c2 * s2i
+                let u2r = a0r + c2 * s1r + c1 * s2r, u2i = a0i + c2 * s1i + c1 * s2i
+                let v1r = s1 * d1r + s2 * d2r, v1i = s1 * d1i + s2 * d2i
+                let v2r = s2 * d1r - s1 * d2r, v2i = s2 * d1i - s1 * d2i
+                yr[o] = a0r + s1r + s2r; yi[o] = a0i + s1i + s2i
+                // Forward: b_r = U − i·V, b_{5−r} = U + i·V; inverse the other way round.
+                var b1 = tw.inverse ? (u1r - v1i, u1i + v1r) : (u1r + v1i, u1i - v1r)
+                var b4 = tw.inverse ? (u1r + v1i, u1i - v1r) : (u1r - v1i, u1i + v1r)
+                var b2 = tw.inverse ? (u2r - v2i, u2i + v2r) : (u2r + v2i, u2i - v2r)
+                var b3 = tw.inverse ? (u2r + v2i, u2i - v2r) : (u2r - v2i, u2i + v2r)
+                if j != 0 {
+                    b1 = tw.apply(b1.0, b1.1, j: j, r: 1)
+                    b2 = tw.apply(b2.0, b2.1, j: j, r: 2)
+                    b3 = tw.apply(b3.0, b3.1, j: j, r: 3)
+                    b4 = tw.apply(b4.0, b4.1, j: j, r: 4)
+                }
+                yr[o + stride] = b1.0; yi[o + stride] = b1.1
+                yr[o + 2 * stride] = b2.0; yi[o + 2 * stride] = b2.1
+                yr[o + 3 * stride] = b3.0; yi[o + 3 * stride] = b3.1
+                yr[o + 4 * stride] = b4.0; yi[o + 4 * stride] = b4.1
+            }
+        }
+    }
+
+    /// Odd radix p ≥ 7 through the symmetric sums: with s_k = a_k + a_{p−k} and d_k = a_k − a_{p−k},
     /// U_r = a_0 + Σ_k cos(2πrk/p)·s_k and V_r = Σ_k sin(2πrk/p)·d_k (k = 1…(p−1)/2, in that order),
     /// b_r = U_r ∓ i·V_r and b_{p−r} = U_r ± i·V_r.
     static func radixOdd(_ p: Int, _ xr: UnsafeMutablePointer<SIMD8<Float>>, _ xi: UnsafeMutablePointer<SIMD8<Float>>,
                          _ yr: UnsafeMutablePointer<SIMD8<Float>>, _ yi: UnsafeMutablePointer<SIMD8<Float>>,
                          sub: Int, stride: Int, tw: Twiddles, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
         let h = (p - 1) / 2
-        var sr = [SIMD8<Float>](repeating: .zero, count: h), si = sr, dr = sr, di = sr
-        for j in 0..<sub {
-            for q in 0..<stride {
-                let base = q + stride * j, step = stride * sub
-                let a0r = xr[base], a0i = xi[base]
-                var totalR = a0r, totalI = a0i
-                for k in 1...h {
-                    let ik = base + k * step, ipk = base + (p - k) * step
-                    sr[k - 1] = xr[ik] + xr[ipk]; si[k - 1] = xi[ik] + xi[ipk]
-                    dr[k - 1] = xr[ik] - xr[ipk]; di[k - 1] = xi[ik] - xi[ipk]
-                    totalR += sr[k - 1]; totalI += si[k - 1]
-                }
-                let o = q + stride * p * j
-                yr[o] = totalR; yi[o] = totalI
-                for r in 1...h {
-                    var ur = a0r, ui = a0i, vr = SIMD8<Float>.zero, vi = SIMD8<Float>.zero
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 4 * h) { scratch in
+            let sr = scratch.baseAddress!, si = sr + h, dr = sr + 2 * h, di = sr + 3 * h
+            for j in 0..<sub {
+                for q in 0..<stride {
+                    let base = q + stride * j, step = stride * sub
+                    let a0r = xr[base], a0i = xi[base]
+                    var totalR = a0r, totalI = a0i
                     for k in 1...h {
-                        let c = SIMD8<Float>(repeating: cos[(r - 1) * h + k - 1])
-                        let s = SIMD8<Float>(repeating: sin[(r - 1) * h + k - 1])
-                        ur += c * sr[k - 1]; ui += c * si[k - 1]
-                        vr += s * dr[k - 1]; vi += s * di[k - 1]
+                        let ik = base + k * step, ipk = base + (p - k) * step
+                        sr[k - 1] = xr[ik] + xr[ipk]; si[k - 1] = xi[ik] + xi[ipk]
+                        dr[k - 1] = xr[ik] - xr[ipk]; di[k - 1] = xi[ik] - xi[ipk]
+                        totalR += sr[k - 1]; totalI += si[k - 1]
                     }
-                    // Forward: b_r = U − i·V = (ur + vi, ui − vr); b_{p−r} = U + i·V = (ur − vi, ui + vr).
-                    var (br, bi) = tw.inverse ? (ur - vi, ui + vr) : (ur + vi, ui - vr)
-                    var (cr, ci) = tw.inverse ? (ur + vi, ui - vr) : (ur - vi, ui + vr)
-                    if j != 0 {
-                        (br, bi) = tw.apply(br, bi, j: j, r: r)
-                        (cr, ci) = tw.apply(cr, ci, j: j, r: p - r)
+                    let o = q + stride * p * j
+                    yr[o] = totalR; yi[o] = totalI
+                    for r in 1...h {
+                        var ur = a0r, ui = a0i, vr = SIMD8<Float>.zero, vi = SIMD8<Float>.zero
+                        for k in 1...h {
+                            let c = SIMD8<Float>(repeating: cos[(r - 1) * h + k - 1])
+                            let s = SIMD8<Float>(repeating: sin[(r - 1) * h + k - 1])
+                            ur += c * sr[k - 1]; ui += c * si[k - 1]
+                            vr += s * dr[k - 1]; vi += s * di[k - 1]
+                        }
+                        // Forward: b_r = U − i·V = (ur + vi, ui − vr); b_{p−r} = U + i·V = (ur − vi, ui + vr).
+                        var (br, bi) = tw.inverse ? (ur - vi, ui + vr) : (ur + vi, ui - vr)
+                        var (cr, ci) = tw.inverse ? (ur + vi, ui - vr) : (ur - vi, ui + vr)
+                        if j != 0 {
+                            (br, bi) = tw.apply(br, bi, j: j, r: r)
+                            (cr, ci) = tw.apply(cr, ci, j: j, r: p - r)
+                        }
+                        yr[o + r * stride] = br; yi[o + r * stride] = bi
+                        yr[o + (p - r) * stride] = cr; yi[o + (p - r) * stride] = ci
                     }
-                    yr[o + r * stride] = br; yi[o + r * stride] = bi
-                    yr[o + (p - r) * stride] = cr; yi[o + (p - r) * stride] = ci
                 }
             }
         }
