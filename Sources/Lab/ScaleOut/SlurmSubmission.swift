@@ -108,7 +108,7 @@ enum CommandLookup {
         if let directory { process.currentDirectoryURL = directory }
         // Standard error goes to a file, so neither stream can block the other.
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-\(UUID().uuidString).stderr")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errURL) }
         let out = Pipe()
         let err = try FileHandle(forWritingTo: errURL)
