@@ -2,7 +2,8 @@
 """Writes a synthetic benchmark history (mbench history format 1) for the report's browser test
 and the README screenshot: 30 commits on one machine, three benchmarks with ±15 % seeded noise,
 a 30 % slowdown of one benchmark's time at commit 18 and a 25 % memory saving of another at
-commit 10. Usage: synthetic-history.py DIR"""
+commit 10. Usage: synthetic-history.py DIR [COMMITS [BENCHMARKS]] (more benchmarks than three
+repeat them with other names; the timing of the report uses 200 commits × 20 benchmarks)."""
 import json, os, random, sys
 
 folder = os.path.join(sys.argv[1], "runs")
@@ -10,10 +11,13 @@ os.makedirs(folder, exist_ok=True)
 rng = random.Random(19)
 machine = {"id": "synthetic-ci", "idSource": "--machine", "hostName": "ci", "cpuModel": "Synthetic CPU",
            "cores": 2, "memoryBytes": 25769803776, "os": "Linux"}
-benchmarks = [("PCA on blobs n=4000", 2.0, 60.0), ("t-SNE on blobs n=1000", 9.0, 120.0), ("UMAP on blobs n=2000", 6.0, 150.0)]
-for c in range(30):
+commits = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+count = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+base = [("PCA on blobs n=4000", 2.0, 60.0), ("t-SNE on blobs n=1000", 9.0, 120.0), ("UMAP on blobs n=2000", 6.0, 150.0)]
+benchmarks = [(name + ("" if i < 3 else " #%d" % (i // 3)), t, m) for i, (name, t, m) in ((i, base[i % 3]) for i in range(count))]
+for c in range(commits):
     entry = {"format": 1, "commit": "%040x" % rng.getrandbits(160), "commitTime": 1767225600 + 3600 * c,
-             "recordedAt": "2026-01-%02dT%02d:00:00Z" % (1 + c // 24, c % 24), "experiment": "ci-bench", "machine": machine,
+             "recordedAt": "2026-%02d-%02dT%02d:00:00Z" % (1 + c // 672, 1 + (c // 24) % 28, c % 24), "experiment": "ci-bench", "machine": machine,
              "calibrationUnitSeconds": 0.05, "threads": 1, "benchmarks": []}
     for b, (name, time, memory) in enumerate(benchmarks):
         t = time * (1.3 if b == 0 and c >= 18 else 1.0)

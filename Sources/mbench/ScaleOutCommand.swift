@@ -81,6 +81,9 @@ struct ScaleOutCommand: ParsableCommand {
         @Flag(help: "Print the job scripts; submit nothing.")
         var dryRun = false
 
+        @Option(help: "Print only this script, 'array' or 'merge' (as docs/scale-out holds them); submit nothing.")
+        var printScript: String?
+
         @Flag(help: "Wait for the jobs, printing per-shard progress; exit 1 unless every task is merged.")
         var wait = false
 
@@ -90,6 +93,14 @@ struct ScaleOutCommand: ParsableCommand {
         func run() throws {
             guard poll.isFinite, poll >= 0.1, poll <= 3600 else { throw UsageError(message: "--poll must be seconds in 0.1...3600, got \(poll)") }
             let (plan, spec) = try options.plan(time: time, partition: partition, defaultExecutable: ScaleOutCommand.currentExecutable)
+            if let printScript {
+                switch printScript {
+                case "array": print(SlurmScripts.array(plan), terminator: "")
+                case "merge": print(SlurmScripts.merge(plan), terminator: "")
+                default: throw UsageError(message: "--print-script must be 'array' or 'merge', got '\(printScript)'")
+                }
+                return
+            }
             if dryRun {
                 print("# ---- job array: \(plan.workFolder)/array.sh")
                 print(SlurmScripts.array(plan))

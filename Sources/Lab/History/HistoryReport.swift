@@ -100,7 +100,7 @@ public enum HistoryReport {
             let steps = a.steps.filter { $0.kind == kind }
             h += "<h2>\(kind == .regression ? "Regressions" : "Improvements") (\(steps.count))</h2>\n"
             if steps.isEmpty { h += "<p>None found.</p>\n"; continue }
-            h += "<table><tr><th>benchmark</th><th>measure</th><th>machine</th><th>change</th><th>before → after</th><th>commits that may hold it</th><th>after</th><th>p</th></tr>\n"
+            h += "<table><tr><th>benchmark</th><th>measure</th><th>machine</th><th>change</th><th>before → after</th><th>commits that may hold it</th><th>previous commit</th><th>p</th></tr>\n"
             for s in steps {
                 h += "<tr><td>\(e(s.benchmark))</td><td>\(e(s.measure))</td><td>\(e(s.machine))</td>"
                 h += "<td class=\"\(kind.rawValue)\">\(e(changeText(s)))</td>"
