@@ -34,6 +34,26 @@ final class ScaleOutAndHistoryCommandTests: XCTestCase {
                                               "--output", scratch.path], environment: ["PATH": "/nonexistent"])
         XCTAssertEqual(noSbatch.status, 2)
         XCTAssertTrue(noSbatch.stderr.contains("'sbatch' is not on PATH") && noSbatch.stderr.contains("nothing was submitted"), noSbatch.stderr)
+        // sbatch refusing the array, then accepting it and refusing the merge job (a fake sbatch on PATH).
+        let bin = scratch.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = bin.appendingPathComponent("sbatch")
+        try """
+        #!/bin/sh
+        n=$(cat "$0.count" 2>/dev/null || echo 0); echo $((n + 1)) > "$0.count"
+        if [ "$n" -eq 1 ]; then echo "41;cluster"; exit 0; fi
+        echo "sbatch: error: invalid partition specified: nope" >&2; exit 1
+        """.write(to: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        let submit = ["scale-out", "slurm", "Experiments/smoke-pca-blobs.yaml", "--shards", "2", "--output", scratch.appendingPathComponent("out").path]
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let refused = try MBenchProcess.run(submit, environment: ["PATH": path])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("sbatch refused the job array (exit 1): sbatch: error: invalid partition"), refused.stderr)
+        let half = try MBenchProcess.run(submit, environment: ["PATH": path])
+        XCTAssertEqual(half.status, 2)
+        XCTAssertTrue(half.stderr.contains("the job array 41 was submitted, but sbatch refused the merge job")
+                      && half.stderr.contains("--dependency=afterok:41"), half.stderr)
         let badScript = try MBenchProcess.run(["scale-out", "slurm", "Experiments/smoke-pca-blobs.yaml", "--shards", "2", "--print-script", "both"])
         XCTAssertEqual(badScript.status, 2)
         let k8sOff = try MBenchProcess.run(["scale-out", "k8s", "Experiments/smoke-pca-blobs.yaml", "--shards", "2", "--output", "Figures2"])
