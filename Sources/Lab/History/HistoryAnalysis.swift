@@ -80,13 +80,13 @@ public struct HistoryAnalysis: Sendable {
                 firstSeen[entry.commit] = (entry.commitTime, entry.recordedAt)
             }
         }
-        let order = firstSeen.keys.sorted { a, b in
-            let x = firstSeen[a]!, y = firstSeen[b]!
-            switch (x.time, y.time) {
-            case let (s?, t?) where s != t: return s < t
-            default: return x.recorded != y.recorded ? x.recorded < y.recorded : a < b
-            }
+        // A total order: the commit time, else the time of its first run; then the names.
+        let parser = ISO8601DateFormatter()
+        func key(_ commit: String) -> (Double, String, String) {
+            let seen = firstSeen[commit]!
+            return (seen.time ?? parser.date(from: seen.recorded)?.timeIntervalSince1970 ?? 0, seen.recorded, commit)
         }
+        let order = firstSeen.keys.sorted { key($0) < key($1) }
         commits = order
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         var machineByID: [String: MachineIdentity] = [:]

@@ -77,7 +77,10 @@ public struct SlurmSubmission: Sendable {
         }
         let result = try CommandLookup.run(squeue, ["-h", "-j", "\(arrayJob),\(mergeJob)", "-o", "%i %T %r"])
         // squeue exits non-zero for job ids it no longer knows: they have left the queue.
-        guard result.status == 0 else { return [] }
+        if result.status != 0 {
+            if result.stderr.contains("Invalid job id") { return [] }
+            throw LabError.io("squeue failed (exit \(result.status)): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)); the jobs \(arrayJob) and \(mergeJob) may still run")
+        }
         return result.stdout.split(whereSeparator: \.isNewline).map(String.init)
     }
 
