@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "Linalg"]),
         .testTarget(name: "QualityTests", dependencies: ["Quality", "Linalg"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Linalg", "Datasets", "Embedding"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Linalg", "Datasets", "Embedding", .product(name: "Yams", package: "Yams")]),
         // Runs the built mbench binary (swift build --build-tests builds it beside the tests).
         .testTarget(name: "mbenchTests"),
     ]

@@ -17,7 +17,7 @@ struct MBench: ParsableCommand {
             // Each subcommand lives in its own file: <Name>Command.swift.
             RunCommand.self, ValidateCommand.self, ListCommand.self, EmbedCommand.self, FiguresCommand.self,
             DatasetsCommand.self, BenchCommand.self, MergeCommand.self, CompareCommand.self, TSNEBenchCommand.self, UMAPBenchCommand.self, GalleryCommand.self, EvaluateCommand.self, ClusterCommand.self,
-            StatusCommand.self, WorkerCommand.self,
+            StatusCommand.self, ScaleOutCommand.self, HistoryCommand.self, WorkerCommand.self,
         ]
     )
 
