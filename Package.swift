@@ -27,16 +27,17 @@ let package = Package(
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
 
         // Swift modules, in dependency order.
-        .target(name: "Linalg", dependencies: ["CBLAS"], swiftSettings: optimised),
+        // Deterministic SGEMM kernels (C, chosen by CPU for speed only; no FMA contraction).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
+        .target(name: "Linalg", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimised),
         .target(name: "Datasets", dependencies: [
             "Linalg", "CZlib",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: optimised),
         .target(name: "Neighbors", dependencies: ["Linalg"], swiftSettings: optimised),
-        .target(name: "Embedding", dependencies: ["Linalg", "Neighbors", "CBLAS", "CFFTW"], swiftSettings: optimised),
+        .target(name: "Embedding", dependencies: ["Linalg", "Neighbors", "CBLAS"], swiftSettings: optimised),
         .target(name: "Clustering", dependencies: ["Linalg"], swiftSettings: optimised),
         .target(name: "Quality", dependencies: ["Linalg", "Neighbors", "Clustering"], swiftSettings: optimised),
         .target(name: "Plot", dependencies: ["CPNG", "CFreeType"], swiftSettings: optimised),
@@ -57,7 +58,7 @@ let package = Package(
         .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "Linalg"]),
         .testTarget(name: "QualityTests", dependencies: ["Quality", "Linalg"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Linalg", "Datasets", "Embedding"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Linalg", "Datasets", "Embedding", .product(name: "Yams", package: "Yams")]),
         // Runs the built mbench binary (swift build --build-tests builds it beside the tests).
         .testTarget(name: "mbenchTests"),
     ]

@@ -1,3 +1,4 @@
+import Linalg
 import Foundation
 
 /// Agreement between two labelings of the same points: adjusted Rand index and
@@ -60,7 +61,7 @@ public enum ClusterAgreement {
             for j in 0..<ct.c {
                 let nij = Double(ct.table[i * ct.c + j])
                 if nij == 0 { continue }
-                mi += nij / n * (log(nij) + log(n) - log(Double(ct.rowSums[i])) - log(Double(ct.colSums[j])))
+                mi += nij / n * (DeterministicMath.log(nij) + DeterministicMath.log(n) - DeterministicMath.log(Double(ct.rowSums[i])) - DeterministicMath.log(Double(ct.colSums[j])))
             }
         }
         return max(mi, 0)
@@ -68,7 +69,7 @@ public enum ClusterAgreement {
 
     static func entropy(_ counts: [Int], _ n: Int) -> Double {
         var h = 0.0
-        for c in counts where c > 0 { let p = Double(c) / Double(n); h -= p * log(p) }
+        for c in counts where c > 0 { let p = Double(c) / Double(n); h -= p * DeterministicMath.log(p) }
         return h
     }
 
@@ -89,11 +90,11 @@ public enum ClusterAgreement {
                 let constant: Double = ga + gb + gna + gnb - lgN
                 for nij in lo...hi {
                     let v = Double(nij)
-                    let term: Double = v / nD * (log(nD * v) - log(aD * bD))
+                    let term: Double = v / nD * (DeterministicMath.log(nD * v) - DeterministicMath.log(aD * bD))
                     let g1 = logGamma(v + 1), g2 = logGamma(aD - v + 1)
                     let g3 = logGamma(bD - v + 1), g4 = logGamma(nD - aD - bD + v + 1)
                     let logP: Double = constant - g1 - g2 - g3 - g4
-                    emi += term * exp(logP)
+                    emi += term * DeterministicMath.exp(logP)
                 }
             }
         }

@@ -166,7 +166,7 @@ public struct GaussianMixtureModel: Codable, Equatable, Sendable {
 
     /// Bayesian information criterion: −2 · n · score + parameters · ln n (lower is better).
     public func bic(_ data: Matrix) throws -> Double {
-        -2 * (try score(data)) * Double(data.rows) + Double(parameterCount) * log(Double(data.rows))
+        -2 * (try score(data)) * Double(data.rows) + Double(parameterCount) * DeterministicMath.log(Double(data.rows))
     }
 
     /// Akaike information criterion: −2 · n · score + 2 · parameters (lower is better).
@@ -187,18 +187,18 @@ public struct GaussianMixtureModel: Codable, Equatable, Sendable {
         let n = x.n, d = x.d, k = components
         var logNorm = [Double](repeating: 0, count: n)
         var resp = [Double](repeating: 0, count: n * k)
-        let logTwoPi = log(2 * Double.pi)
+        let logTwoPi = DeterministicMath.log(2 * Double.pi)
         // Per-component constant: log w − ½ d log 2π − ½ log det Σ.
         var constant = [Double](repeating: 0, count: k)
         for c in 0..<k {
             var halfLogDet = 0.0
             switch covarianceType {
-            case .full: for t in 0..<d { halfLogDet += log(choleskyFactors[c * d * d + t * d + t]) }
-            case .tied: for t in 0..<d { halfLogDet += log(choleskyFactors[t * d + t]) }
-            case .diag: for t in 0..<d { halfLogDet += log(choleskyFactors[c * d + t]) }
-            case .spherical: halfLogDet = Double(d) * log(choleskyFactors[c])
+            case .full: for t in 0..<d { halfLogDet += DeterministicMath.log(choleskyFactors[c * d * d + t * d + t]) }
+            case .tied: for t in 0..<d { halfLogDet += DeterministicMath.log(choleskyFactors[t * d + t]) }
+            case .diag: for t in 0..<d { halfLogDet += DeterministicMath.log(choleskyFactors[c * d + t]) }
+            case .spherical: halfLogDet = Double(d) * DeterministicMath.log(choleskyFactors[c])
             }
-            constant[c] = log(weights[c]) - 0.5 * Double(d) * logTwoPi - halfLogDet
+            constant[c] = DeterministicMath.log(weights[c]) - 0.5 * Double(d) * logTwoPi - halfLogDet
         }
         logNorm.withUnsafeMutableBufferPointer { lb in
         resp.withUnsafeMutableBufferPointer { rb in
@@ -233,10 +233,10 @@ public struct GaussianMixtureModel: Codable, Equatable, Sendable {
                     var top = -Double.infinity
                     for c in 0..<k where w[c] > top { top = w[c] }
                     var s = 0.0
-                    for c in 0..<k { s += exp(w[c] - top) }
-                    let norm = top + log(s)
+                    for c in 0..<k { s += DeterministicMath.exp(w[c] - top) }
+                    let norm = top + DeterministicMath.log(s)
                     lo[i] = norm
-                    for c in 0..<k { ro[i * k + c] = exp(w[c] - norm) }
+                    for c in 0..<k { ro[i * k + c] = DeterministicMath.exp(w[c] - norm) }
                 }
             }
         }}

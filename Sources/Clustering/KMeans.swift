@@ -65,7 +65,7 @@ public enum KMeans {
         for t in 0..<d { centers[t] = x.values[first * d + t] }
         var closest = (0..<n).map { x.squaredDistance($0, centers, 0) }
         var potential = closest.reduce(0, +)
-        let trials = 2 + Int(log(Double(k)))
+        let trials = 2 + Int(DeterministicMath.log(Double(k)))
         var cumulative = [Double](repeating: 0, count: n)
         for c in 1..<k {
             var run = 0.0

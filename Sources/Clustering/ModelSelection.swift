@@ -19,7 +19,7 @@ import Linalg
 public enum ModelSelection {
     /// Version of the sweep's and the Gaussian mixtures' arithmetic. Bump it in the same change as
     /// anything that may alter a clustering report, so that stored reports are recomputed.
-    public static let implementationVersion = 1
+    public static let implementationVersion = 2
 
     /// Sweeps all settings; settings run in parallel (each is deterministic, so the report is too).
     /// - Parameters:

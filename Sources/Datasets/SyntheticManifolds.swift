@@ -12,7 +12,8 @@ public enum SyntheticManifolds {
     /// Version of each generator's arithmetic (see `DatasetLoader.implementationVersion(for:)`).
     public static func implementationVersion(of generator: String) -> Int {
         switch generator {
-        default: return 1
+        // Version 2: sin, cos, exp and log through `DeterministicMath` (issue 15).
+        default: return 2
         }
     }
 
@@ -191,9 +192,9 @@ public enum SyntheticManifolds {
             let u = rng.nextDouble(), v = rng.nextDouble()
             if hole && u > 0.4 && u < 0.6 && v > 0.4 && v < 0.6 { continue }
             let ti = 1.5 * Double.pi * (1 + 2 * u)
-            x[3 * i] = Float(ti * cos(ti))
+            x[3 * i] = Float(ti * DeterministicMath.cos(ti))
             x[3 * i + 1] = Float(height * v)
-            x[3 * i + 2] = Float(ti * sin(ti))
+            x[3 * i + 2] = Float(ti * DeterministicMath.sin(ti))
             t[i] = Float(ti)
             i += 1
         }
@@ -206,9 +207,9 @@ public enum SyntheticManifolds {
         for i in 0..<n {
             let ti = 3 * Double.pi * (rng.nextDouble() - 0.5)
             let v = rng.nextDouble()
-            x[3 * i] = Float(sin(ti))
+            x[3 * i] = Float(DeterministicMath.sin(ti))
             x[3 * i + 1] = Float(2 * v)
-            x[3 * i + 2] = Float((ti < 0 ? -1.0 : 1.0) * (cos(ti) - 1))
+            x[3 * i + 2] = Float((ti < 0 ? -1.0 : 1.0) * (DeterministicMath.cos(ti) - 1))
             t[i] = Float(ti)
         }
         return Sample(data: matrix(n, 3, x), coordinate: t)
@@ -227,7 +228,7 @@ public enum SyntheticManifolds {
                 norm = g.reduce(0) { $0 + $1 * $1 }.squareRoot()
             } while norm < 1e-12
             for j in 0..<d { x[i * d + j] = Float(radius * g[j] / norm) }
-            angle[i] = Float(acos(max(-1, min(1, g[d - 1] / norm))))
+            angle[i] = Float(DeterministicMath.acos(max(-1, min(1, g[d - 1] / norm))))
         }
         return Sample(data: matrix(n, d, x), coordinate: angle)
     }
@@ -246,11 +247,11 @@ public enum SyntheticManifolds {
             let ph = 2 * Double.pi * rng.nextDouble()
             // Area element ∝ R + r cos φ: accept with that probability for uniform surface density.
             let accept = rng.nextDouble()
-            if big + small > 0, accept * (big + small) > big + small * cos(ph) { continue }
-            let w = big + small * cos(ph)
-            x[3 * i] = Float(w * cos(th))
-            x[3 * i + 1] = Float(w * sin(th))
-            x[3 * i + 2] = Float(small * sin(ph))
+            if big + small > 0, accept * (big + small) > big + small * DeterministicMath.cos(ph) { continue }
+            let w = big + small * DeterministicMath.cos(ph)
+            x[3 * i] = Float(w * DeterministicMath.cos(th))
+            x[3 * i + 1] = Float(w * DeterministicMath.sin(th))
+            x[3 * i + 2] = Float(small * DeterministicMath.sin(ph))
             theta[i] = Float(th)
             i += 1
         }
@@ -262,9 +263,9 @@ public enum SyntheticManifolds {
         var t = [Float](repeating: 0, count: n)
         for i in 0..<n {
             let ti = 2 * Double.pi * rng.nextDouble()
-            x[3 * i] = Float(sin(ti) + 2 * sin(2 * ti))
-            x[3 * i + 1] = Float(cos(ti) - 2 * cos(2 * ti))
-            x[3 * i + 2] = Float(-sin(3 * ti))
+            x[3 * i] = Float(DeterministicMath.sin(ti) + 2 * DeterministicMath.sin(2 * ti))
+            x[3 * i + 1] = Float(DeterministicMath.cos(ti) - 2 * DeterministicMath.cos(2 * ti))
+            x[3 * i + 2] = Float(-DeterministicMath.sin(3 * ti))
             t[i] = Float(ti)
         }
         return Sample(data: matrix(n, 3, x), coordinate: t)
@@ -278,10 +279,10 @@ public enum SyntheticManifolds {
         var labels = [Int](repeating: 0, count: n)
         for i in 0..<n {
             let c = i % k
-            let r = pow(factor, Double(c))
+            let r = DeterministicMath.pow(factor, Double(c))
             let a = 2 * Double.pi * rng.nextDouble()
-            x[2 * i] = Float(r * cos(a))
-            x[2 * i + 1] = Float(r * sin(a))
+            x[2 * i] = Float(r * DeterministicMath.cos(a))
+            x[2 * i + 1] = Float(r * DeterministicMath.sin(a))
             angle[i] = Float(a)
             labels[i] = c
         }
@@ -302,9 +303,9 @@ public enum SyntheticManifolds {
         var x = [Float](repeating: 0, count: n * 2)
         var coord = [Float](repeating: 0, count: n)
         for i in 0..<n {
-            let xi = 2 * Double.pi * periods * pow(rng.nextDouble(), exponent)
+            let xi = 2 * Double.pi * periods * DeterministicMath.pow(rng.nextDouble(), exponent)
             x[2 * i] = Float(xi)
-            x[2 * i + 1] = Float(amplitude * sin(xi))
+            x[2 * i + 1] = Float(amplitude * DeterministicMath.sin(xi))
             coord[i] = Float(xi)
         }
         return Sample(data: matrix(n, 2, x), coordinate: coord)

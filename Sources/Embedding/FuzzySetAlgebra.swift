@@ -1,13 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import Linalg
 
 /// Operations on fuzzy simplicial sets over the same points: the one home of graph combination,
 /// used by supervised UMAP (categorical and continuous targets) and by UMAP on blocks of a table.
 ///
-/// Semantics are umap-learn's (`umap_.py`, `sparse.py`, version 0.5):
+/// Semantics are umap-learn's (`umap_.py`, `sparse.py`, version 0.5); exp, pow and log2 are
+/// `Linalg.DeterministicMath`'s, so results are the same on every CPU:
 /// - `intersection(A, B, weight: w)` (general_simplicial_set_intersection): over the union of the
 ///   two patterns, an absent entry of A counts as a_min = max(min(A)/2, 1e−8), an absent entry of B
 ///   as b_min = min(max(min(B)/2, 1e−8), 1e−4); the result is a · b^(w/(1−w)) for w < 0.5 and
@@ -63,7 +60,7 @@ public enum FuzzySetAlgebra {
 
     /// l · r^(w/(1−w)) for w < 0.5, l^((1−w)/w) · r otherwise.
     static func mix(_ l: Double, _ r: Double, weight w: Double) -> Double {
-        w < 0.5 ? l * pow(r, w / (1 - w)) : pow(l, (1 - w) / w) * r
+        w < 0.5 ? l * DeterministicMath.pow(r, w / (1 - w)) : DeterministicMath.pow(l, (1 - w) / w) * r
     }
 
     /// Rows scaled to maximum 1, optionally re-calibrated (`resetLocalMetric`), then unioned with the transpose.
@@ -80,11 +77,11 @@ public enum FuzzySetAlgebra {
 
     /// umap-learn's reprocess_row: the exponent t with Σ p^t = log2(k) by 32 steps of bisection, then p ← p^t.
     static func reprocessRow(_ row: inout ArraySlice<Float>, k: Double = 15, iterations: Int = 32) {
-        let target = log2(k)
+        let target = DeterministicMath.log2(k)
         var lo = 0.0, hi = Double.infinity, mid = 1.0
         for _ in 0..<iterations {
             var psum = 0.0
-            for p in row { psum += pow(Double(p), mid) }
+            for p in row { psum += DeterministicMath.pow(Double(p), mid) }
             if abs(psum - target) < UMAPFuzzySet.tolerance { break }
             if psum < target {
                 hi = mid; mid = (lo + hi) / 2
@@ -93,7 +90,7 @@ public enum FuzzySetAlgebra {
                 mid = hi == .infinity ? mid * 2 : (lo + hi) / 2
             }
         }
-        for e in row.indices { row[e] = Float(pow(Double(row[e]), mid)) }
+        for e in row.indices { row[e] = Float(DeterministicMath.pow(Double(row[e]), mid)) }
     }
 
     /// Supervised UMAP with class labels: entries between different labels scaled by exp(−far),
@@ -101,7 +98,7 @@ public enum FuzzySetAlgebra {
     public static func labelIntersection(_ g: UMAPGraph, labels: [Int], unknownDistance: Double = 1,
                                          farDistance: Double = 5) -> UMAPGraph {
         var h = g
-        let unknown = Float(exp(-unknownDistance)), far = Float(exp(-farDistance))
+        let unknown = Float(DeterministicMath.exp(-unknownDistance)), far = Float(DeterministicMath.exp(-farDistance))
         for i in 0..<g.rows {
             for e in g.rowStart[i]..<g.rowStart[i + 1] {
                 let j = Int(g.column[e])
@@ -117,7 +114,7 @@ public enum FuzzySetAlgebra {
         var h = g
         for i in 0..<g.rows {
             for e in g.rowStart[i]..<g.rowStart[i + 1] {
-                h.weight[e] = Float(Double(g.weight[e]) * exp(-(scale * Double(distance(i, Int(g.column[e]))))))
+                h.weight[e] = Float(Double(g.weight[e]) * DeterministicMath.exp(-(scale * Double(distance(i, Int(g.column[e]))))))
             }
         }
         return resetLocalConnectivity(h)

@@ -13,7 +13,7 @@ import Neighbors
 /// Parameters: `NeighborDistanceProfile.Parameter`.
 public struct NeighborDistanceProfile: EmbeddingAlgorithm {
     public static let name = "neighbor-distances"
-    public static let implementationVersion = 1
+    public static let implementationVersion = 2
 
     /// Every parameter, declared once.
     public enum Parameter {

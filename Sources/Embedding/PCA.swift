@@ -14,7 +14,7 @@ import Linalg
 /// output is deterministic. Parameters and defaults: `PCA.Parameter`.
 public struct PCA: EmbeddingAlgorithm {
     public static let name = "pca"
-    public static let implementationVersion = 1
+    public static let implementationVersion = 2
 
     /// Every parameter, declared once.
     public enum Parameter {

@@ -19,7 +19,7 @@ public struct TSNEAffinities: Sendable {
     /// Σ p_ij log p_ij, the constant part of KL(P‖Q).
     public var entropyTerm: Double {
         var s = 0.0
-        for v in values where v > 0 { s += v * Foundation.log(v) }
+        for v in values where v > 0 { s += v * DeterministicMath.log(v) }
         return s
     }
 }
@@ -43,7 +43,7 @@ public enum TSNECalibration {
         if k == 0 { return (1, 0) }
         var dmin = Double.infinity
         for v in d2 where v < dmin { dmin = v }
-        let target = Foundation.log(perplexity)
+        let target = DeterministicMath.log(perplexity)
         var beta = 1.0
         var lo = 0.0
         var hi = Double.infinity
@@ -58,12 +58,12 @@ public enum TSNECalibration {
             var sumWD = 0.0
             for j in 0..<k {
                 let shifted = d2[j] - dmin
-                let w = Foundation.exp(-beta * shifted)
+                let w = DeterministicMath.exp(-beta * shifted)
                 p[j] = w
                 sumW += w
                 sumWD += w * shifted
             }
-            entropy = Foundation.log(sumW) + beta * sumWD / sumW
+            entropy = DeterministicMath.log(sumW) + beta * sumWD / sumW
             let diff = entropy - target
             if abs(diff) < entropyTolerance { break }
             if diff > 0 {  // too flat: sharpen
@@ -76,7 +76,7 @@ public enum TSNECalibration {
         }
         var sumW = 0.0
         for j in 0..<k {
-            let w = Foundation.exp(-beta * (d2[j] - dmin))
+            let w = DeterministicMath.exp(-beta * (d2[j] - dmin))
             p[j] = w
             sumW += w
         }

@@ -95,7 +95,7 @@ public struct TSNEModel: Sendable {
             for i in 0..<m {
                 let invZ = zPer[i] > 0 ? 1 / zPer[i] : 0
                 for t in 0..<c { g[i * c + t] = exaggeration * g[i * c + t] - rep.forces[i * c + t] * invZ }
-                if evalKL { logZ += Foundation.log(max(zPer[i], .leastNormalMagnitude)) }
+                if evalKL { logZ += DeterministicMath.log(max(zPer[i], .leastNormalMagnitude)) }
             }
             return evalKL ? (pLogP - logW + logZ) / Double(m) : .nan
         }

@@ -22,7 +22,7 @@ struct TSNEKernel: Sendable {
     @inlinable @inline(__always) func u(_ d2: Double) -> Double { 1 / (1 + d2 * invDof) }
 
     /// w = u^α.
-    @inlinable @inline(__always) func w(fromU u: Double) -> Double { isCauchy ? u : Foundation.pow(u, dof) }
+    @inlinable @inline(__always) func w(fromU u: Double) -> Double { isCauchy ? u : DeterministicMath.pow(u, dof) }
 }
 
 /// Negative-gradient engines return the unnormalised repulsion Σ_j w_ij u_ij (y_i − y_j) per point and Z.
@@ -55,7 +55,7 @@ enum TSNEObjective {
                                     let uu = kernel.u(d0 * d0 + d1 * d1)
                                     let pu = vals[e] * uu
                                     f0 += pu * d0; f1 += pu * d1
-                                    if evaluateKL { logSum += vals[e] * Foundation.log(kernel.w(fromU: uu)) }
+                                    if evaluateKL { logSum += vals[e] * DeterministicMath.log(kernel.w(fromU: uu)) }
                                 }
                             } else {
                                 for e in rs[i] ..< rs[i + 1] {
@@ -67,7 +67,7 @@ enum TSNEObjective {
                                     let uu = kernel.u(d.0 * d.0 + d.1 * d.1 + d.2 * d.2)
                                     let pu = vals[e] * uu
                                     f0 += pu * d.0; f1 += pu * d.1; f2 += pu * d.2
-                                    if evaluateKL { logSum += vals[e] * Foundation.log(kernel.w(fromU: uu)) }
+                                    if evaluateKL { logSum += vals[e] * DeterministicMath.log(kernel.w(fromU: uu)) }
                                 }
                             }
                             out[i * c] = f0
@@ -91,6 +91,8 @@ struct TSNEGradientEngine {
     let kernel: TSNEKernel
     let theta: Double
     let fft: TSNEFFTSettings
+    /// Grids and FFT plans reused from one gradient to the next (FFT method only).
+    let fftWorkspace = TSNEFFTWorkspace()
 
     /// Gradient (n × c, into `gradient`) for P scaled by `exaggeration`; returns KL(P‖Q) for the
     /// unexaggerated P when `evaluateKL` (else NaN).
@@ -101,7 +103,7 @@ struct TSNEGradientEngine {
         switch method {
         case .exact: rep = TSNEExactRepulsion.compute(y: y, n: n, c: c, kernel: kernel)
         case .barnesHut: rep = TSNEBarnesHut.repulsion(y: y, n: n, c: c, theta: theta, kernel: kernel)
-        case .fft: rep = TSNEFFTRepulsion.compute(y: y, n: n, kernel: kernel, settings: fft)
+        case .fft: rep = TSNEFFTRepulsion.compute(y: y, n: n, kernel: kernel, settings: fft, workspace: fftWorkspace)
         }
         let logW: Double = y.withUnsafeBufferPointer { yb in
             gradient.withUnsafeMutableBufferPointer { g in
@@ -113,6 +115,6 @@ struct TSNEGradientEngine {
         for e in 0 ..< n * c { gradient[e] = exaggeration * gradient[e] - rep.forces[e] * invZ }
         guard evaluateKL else { return .nan }
         // KL = Σ p log p − Σ p log w + (Σ p) log Z, with Σ p = 1.
-        return pLogP - logW + Foundation.log(max(rep.z, .leastNormalMagnitude))
+        return pLogP - logW + DeterministicMath.log(max(rep.z, .leastNormalMagnitude))
     }
 }

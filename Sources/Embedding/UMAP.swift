@@ -12,7 +12,7 @@ import Darwin
 /// for a seed, the output is bit-identical for any `Parallel.threadCount`.
 public struct UMAP: EmbeddingAlgorithm {
     public static let name = "umap"
-    public static let implementationVersion = 1
+    public static let implementationVersion = 2
 
     /// Every parameter, declared once (umap-learn's names and defaults).
     public enum Parameter {

@@ -1,3 +1,4 @@
+import Linalg
 #if canImport(Glibc)
 import Glibc
 #else
@@ -13,11 +14,11 @@ public enum UMAPCurve {
     public static func fitAB(spread: Double, minDist: Double) -> (a: Double, b: Double) {
         let count = 300
         let xs = (0..<count).map { 3 * spread * Double($0) / Double(count - 1) }
-        let ys = xs.map { $0 < minDist ? 1.0 : exp(-($0 - minDist) / spread) }
+        let ys = xs.map { $0 < minDist ? 1.0 : DeterministicMath.exp(-($0 - minDist) / spread) }
         func residuals(_ a: Double, _ b: Double) -> Double {
             var s = 0.0
             for (x, y) in zip(xs, ys) {
-                let f = 1 / (1 + a * pow(x, 2 * b))
+                let f = 1 / (1 + a * DeterministicMath.pow(x, 2 * b))
                 s += (f - y) * (f - y)
             }
             return s
@@ -27,10 +28,10 @@ public enum UMAPCurve {
         for _ in 0..<500 {
             var jtj = [0.0, 0.0, 0.0], jtr = [0.0, 0.0]
             for (x, y) in zip(xs, ys) where x > 0 {
-                let u = pow(x, 2 * b)
+                let u = DeterministicMath.pow(x, 2 * b)
                 let f = 1 / (1 + a * u)
                 let da = -u * f * f
-                let db = -a * u * 2 * log(x) * f * f
+                let db = -a * u * 2 * DeterministicMath.log(x) * f * f
                 let r = f - y
                 jtj[0] += da * da; jtj[1] += da * db; jtj[2] += db * db
                 jtr[0] += da * r; jtr[1] += db * r

@@ -21,7 +21,7 @@ public enum UMAPFuzzySet {
     public static func smoothKNNDistances(distances: [Float], n: Int, k: Int, localConnectivity: Double = 1,
                                           bandwidth: Double = 1, iterations: Int = 64,
                                           skipFirst: Bool = true) -> (sigma: [Float], rho: [Float]) {
-        let target = log2(Double(k)) * bandwidth
+        let target = DeterministicMath.log2(Double(k)) * bandwidth
         var sigma = [Float](repeating: 0, count: n)
         var rho = [Float](repeating: 0, count: n)
         var total = 0.0
@@ -56,7 +56,7 @@ public enum UMAPFuzzySet {
                 var psum = 0.0
                 for j in first..<k {
                     let d = Double(distances[i * k + j]) - r
-                    psum += d > 0 ? exp(-(d / mid)) : 1
+                    psum += d > 0 ? DeterministicMath.exp(-(d / mid)) : 1
                 }
                 if abs(psum - target) < tolerance { break }
                 if psum > target {
@@ -99,7 +99,7 @@ public enum UMAPFuzzySet {
                         // Skip missing entries, the point itself and repeats (rows are short: a linear scan).
                         if u < 0 || (selfIndex && Int(u) == i) || list.contains(where: { $0.0 == u }) { continue }
                         let d = distances[i * k + j] - rho[i]
-                        let w: Float = (d <= 0 || sigma[i] == 0) ? 1 : Float(exp(-Double(d) / Double(sigma[i])))
+                        let w: Float = (d <= 0 || sigma[i] == 0) ? 1 : Float(DeterministicMath.exp(-Double(d) / Double(sigma[i])))
                         list.append((u, w))
                     }
                     out[i] = list

@@ -355,14 +355,14 @@ struct UMAPPowTable {
     /// The 256 + 257 table entries for exponent b.
     static func values(for b: Float) -> [Float] {
         var t = [Float](repeating: 0, count: 256 + 257)
-        for e in 0..<256 { t[e] = Float(Foundation_pow(2, Double(e - 127) * Double(b))) }
-        for i in 0...256 { t[256 + i] = Float(Foundation_pow(1 + Double(i) / 256, Double(b))) }
+        for e in 0..<256 { t[e] = Float(DeterministicMath.pow(2, Double(e - 127) * Double(b))) }
+        for i in 0...256 { t[256 + i] = Float(DeterministicMath.pow(1 + Double(i) / 256, Double(b))) }
         return t
     }
 
     @inline(__always)
     func pow(_ x: Float) -> Float {
-        guard x >= 1e-30, x <= 1e30 else { return Float(Foundation_pow(Double(x), Double(exponent))) }
+        guard x >= 1e-30, x <= 1e30 else { return Float(DeterministicMath.pow(Double(x), Double(exponent))) }
         let bits = x.bitPattern
         let e = Int(bits >> 23)  // sign is 0
         let i = Int((bits >> 15) & 0xff)
@@ -372,10 +372,3 @@ struct UMAPPowTable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func Foundation_pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-#else
-import Darwin
-@inline(__always) func Foundation_pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
-#endif

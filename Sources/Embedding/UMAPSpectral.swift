@@ -157,10 +157,10 @@ enum UMAPSpectral {
         for c in 0..<count {
             if dim == 1 { centres[c][0] = Double(c) } else {
                 let angle = 2 * Double.pi * Double(c) / Double(count)
-                centres[c][0] = cos(angle); centres[c][1] = sin(angle)
+                centres[c][0] = DeterministicMath.cos(angle); centres[c][1] = DeterministicMath.sin(angle)
             }
         }
-        let gap = dim == 1 ? 1.0 : 2 * sin(Double.pi / Double(count)) * (count == 2 ? 1 : 1)
+        let gap = dim == 1 ? 1.0 : 2 * DeterministicMath.sin(Double.pi / Double(count)) * (count == 2 ? 1 : 1)
         let range = gap / 2
         for c in 0..<count {
             let idx = members[c]

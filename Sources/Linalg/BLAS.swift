@@ -1,9 +1,16 @@
 import CBLAS
+import CKernels
 
-/// Thin wrappers over OpenBLAS / LAPACKE for the dense linear algebra the
-/// algorithms need. OpenBLAS is pinned to one thread: the project parallelises
-/// itself with fixed chunks (see `Parallel`), which keeps results independent
-/// of the thread count.
+/// Dense linear algebra the algorithms need.
+///
+/// Single-precision products (`gemm`, `multiply`, `sgemm`, `gram`) run on the project's own
+/// kernel (`CKernels/gemm.c`): every element of C is summed over k in index order, product then
+/// sum each rounded, no fused multiply-add; SIMD lanes hold different elements of C. The SSE2,
+/// AVX2 and AVX-512 variants, chosen by CPU for speed only, therefore return the same bits on
+/// every x86-64 CPU (the determinism contract of `NumericEnvironment`). The double-precision
+/// `dgemv` and the LAPACK routines run on OpenBLAS, which `NumericEnvironment` pins to one core
+/// type. OpenBLAS is also pinned to one thread: the project parallelises itself with fixed chunks
+/// (see `Parallel`), which keeps results independent of the thread count.
 public enum BLAS {
     private static let configured: Bool = {
         openblas_set_num_threads(1)
@@ -32,13 +39,9 @@ public enum BLAS {
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    cblas_sgemm(CblasRowMajor,
-                                transposeA ? CblasTrans : CblasNoTrans,
-                                transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k), alpha,
-                                pa.baseAddress, Int32(max(a.cols, 1)),
-                                pb.baseAddress, Int32(max(b.cols, 1)),
-                                beta, pc.baseAddress, Int32(max(n, 1)))
+                    mb_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, 0, m, n, k, alpha,
+                             pa.baseAddress, max(a.cols, 1), pb.baseAddress, max(b.cols, 1),
+                             beta, pc.baseAddress, max(n, 1))
                 }
             }
         }
@@ -55,15 +58,40 @@ public enum BLAS {
     /// Raw single-precision GEMM on row-major buffers (for tiled kernels):
     /// C[m×n] ← alpha · A[m×k] · op(B) + beta · C, with op(B) = Bᵀ when `transposeB`
     /// (B stored n × k) or B (stored k × n). Leading dimensions are the row strides.
+    /// Bit-identical on every x86-64 CPU (see the type's documentation).
     @inlinable
     public static func sgemm(m: Int, n: Int, k: Int, alpha: Float = 1,
                              a: UnsafePointer<Float>, lda: Int,
                              b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
                              beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        ensureConfigured()
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
-                    beta, c, Int32(ldc))
+        mb_sgemm(0, transposeB ? 1 : 0, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    /// The general form of `sgemm`, with op(A) = Aᵀ (A stored k × m) when `transposeA`.
+    @inlinable
+    public static func rawSgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                                beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        mb_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    /// The instruction set the deterministic kernels use on this CPU ("sse2", "avx2", "avx512");
+    /// it changes their speed, never their results.
+    public static var kernelInstructionSet: String {
+        switch mb_kernel_isa() {
+        case 2: return "avx512"
+        case 1: return "avx2"
+        default: return "sse2"
+        }
+    }
+
+    /// Forces the kernels' instruction set (for tests): "sse2", "avx2", "avx512", or nil for the
+    /// CPU's best. A set the CPU lacks is lowered to the best it has. Returns the set now in use.
+    @discardableResult
+    public static func forceKernelInstructionSet(_ name: String?) -> String {
+        let level: Int32 = name == "avx512" ? 2 : name == "avx2" ? 1 : name == "sse2" ? 0 : -1
+        _ = mb_kernel_set_isa(level)
+        return kernelInstructionSet
     }
 
     /// Raw double-precision matrix–vector product on a row-major buffer:
@@ -100,11 +128,11 @@ public enum BLAS {
     }
 
     /// Gram matrix AᵀA (d × d, both triangles filled) of an n × d block in single
-    /// precision; `syrk` does half the work of a general product.
+    /// precision: the upper triangle from the deterministic kernel (each element summed over
+    /// the rows in order), mirrored to the lower one.
     public static func gram(_ a: UnsafePointer<Float>, rows n: Int, cols d: Int,
                             into c: UnsafeMutablePointer<Float>) {
-        ensureConfigured()
-        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1, a, Int32(d), 0, c, Int32(d))
+        mb_sgemm(1, 0, 1, d, d, n, 1, a, d, a, d, 0, c, d)
         for i in 0..<d {
             for j in 0..<i { c[i * d + j] = c[j * d + i] }
         }

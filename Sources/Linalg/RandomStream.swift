@@ -83,12 +83,13 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
 
     /// Standard normal deviate (Box–Muller in `Double`; one of the pair is discarded
     /// so that each call consumes exactly two draws, keeping streams easy to reason about).
+    /// `log` and `cos` are `DeterministicMath`'s, so the bits do not depend on the C library or CPU.
     @inlinable
     public mutating func nextGaussian() -> Double {
         var u1 = nextDouble()
         if u1 < 1e-300 { u1 = 1e-300 }
         let u2 = nextDouble()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        return (-2 * DeterministicMath.log(u1)).squareRoot() * DeterministicMath.cos(2 * Double.pi * u2)
     }
 
     /// A uniformly random permutation of `0 ..< n` (Fisher–Yates).
@@ -138,12 +139,3 @@ public struct SplitMix64: Sendable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-@usableFromInline func _log(_ x: Double) -> Double { Glibc.log(x) }
-@usableFromInline func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#else
-import Darwin
-@usableFromInline func _log(_ x: Double) -> Double { Darwin.log(x) }
-@usableFromInline func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif

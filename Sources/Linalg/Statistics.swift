@@ -93,7 +93,7 @@ public enum Statistics {
     /// Least-squares slope of log y against log x: the exponent k of y ∝ x^k.
     /// Pairs with a non-positive value are skipped; nil for fewer than two pairs or constant x.
     public static func powerLawExponent(x: [Double], y: [Double]) -> Double? {
-        let pairs = zip(x, y).filter { $0.0 > 0 && $0.1 > 0 }.map { (log($0.0), log($0.1)) }
+        let pairs = zip(x, y).filter { $0.0 > 0 && $0.1 > 0 }.map { (DeterministicMath.log($0.0), DeterministicMath.log($0.1)) }
         guard pairs.count >= 2 else { return nil }
         let mx = pairs.map(\.0).reduce(0, +) / Double(pairs.count)
         let my = pairs.map(\.1).reduce(0, +) / Double(pairs.count)

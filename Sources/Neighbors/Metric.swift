@@ -139,8 +139,8 @@ public enum MetricKernels {
     @inlinable
     public static func minkowski(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int, p: Double) -> Float {
         var s = 0.0
-        for k in 0..<d { s += pow(Double(abs(a[k] - b[k])), p) }
-        return Float(pow(s, 1 / p))
+        for k in 0..<d { s += DeterministicMath.pow(Double(abs(a[k] - b[k])), p) }
+        return Float(DeterministicMath.pow(s, 1 / p))
     }
 
     /// 1 − a·b / (‖a‖‖b‖); 0 when both are zero vectors, 1 when exactly one is.
@@ -202,9 +202,9 @@ public enum MetricKernels {
     public static func haversine(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
         guard d >= 2 else { return 0 }
         let lat1 = Double(a[0]), lon1 = Double(a[1]), lat2 = Double(b[0]), lon2 = Double(b[1])
-        let sLat = sin(0.5 * (lat2 - lat1)), sLon = sin(0.5 * (lon2 - lon1))
-        let h = sLat * sLat + cos(lat1) * cos(lat2) * sLon * sLon
-        return Float(2 * asin(min(1, h.squareRoot())))
+        let sLat = DeterministicMath.sin(0.5 * (lat2 - lat1)), sLon = DeterministicMath.sin(0.5 * (lon2 - lon1))
+        let h = sLat * sLat + DeterministicMath.cos(lat1) * DeterministicMath.cos(lat2) * sLon * sLon
+        return Float(2 * DeterministicMath.asin(min(1, h.squareRoot())))
     }
 }
 

@@ -198,13 +198,6 @@ public enum NNDescent {
 }
 
 extension Double {
-    var log2Value: Double { Foundation_log2(self) }
+    var log2Value: Double { DeterministicMath.log2(self) }
 }
 
-#if canImport(Glibc)
-import Glibc
-@usableFromInline func Foundation_log2(_ x: Double) -> Double { Glibc.log2(x) }
-#else
-import Darwin
-@usableFromInline func Foundation_log2(_ x: Double) -> Double { Darwin.log2(x) }
-#endif

@@ -72,11 +72,13 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
     /// anything that may alter its value for some input, so that stored values made by the old
     /// code are recomputed instead of reused.
     public var implementationVersion: Int {
+        // Version 2: neighbour distances through the deterministic SGEMM kernel, logarithms and
+        // exponentials through `DeterministicMath` (issue 15).
         switch self {
-        case .trustworthiness, .continuity, .knnPreservation: return 1
-        case .knnAccuracy, .knnAccuracyCV, .transformKNNAccuracy: return 1
-        case .distanceCorrelation: return 1
-        case .silhouette: return 1
+        case .trustworthiness, .continuity, .knnPreservation: return 2
+        case .knnAccuracy, .knnAccuracyCV, .transformKNNAccuracy: return 2
+        case .distanceCorrelation: return 2
+        case .silhouette: return 2
         }
     }
 

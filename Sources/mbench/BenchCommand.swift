@@ -55,6 +55,15 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Allowed absolute drop of quality metrics (default 0.01 or the baseline's).")
     var qualityTolerance: Double?
 
+    @Option(help: "Append this run to the benchmark history in this folder (see mbench history).")
+    var history: String?
+
+    @Option(help: "With --history: the machine's name in the history (default: an id derived from the machine id, CPU and cores).")
+    var machine: String?
+
+    @Option(help: "With --history: the commit to record (default: git rev-parse HEAD).")
+    var commit: String?
+
     @Option(help: "Runs of each calibration kernel before and after the tasks.")
     var calibrationRuns = 5
 
@@ -76,6 +85,17 @@ struct BenchCommand: ParsableCommand {
             if let value, !(value >= 0 && value.isFinite) { throw UsageError(message: "\(name) must be ≥ 0, got \(value)") }
         }
         let parsed = try SpecParser.parse(path: spec)
+        // Check the history and the machine name before spending minutes on the benchmark.
+        let identity = try history.map { path -> MachineIdentity in
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+                throw UsageError(message: "--history \(path) is a file, not a history folder")
+            }
+            do { return try MachineIdentity.current(name: machine) } catch let error as LabError { throw UsageError(message: error.description) }
+        }
+        if let commit, commit.isEmpty || commit.count > 80 || commit.contains(where: { $0.isWhitespace || $0 == "/" }) {
+            throw UsageError(message: "--commit must be a commit id without spaces or '/', got '\(commit)'")
+        }
         let stored = try baseline.map { path -> BenchReport in
             do { return try BenchReport.read(URL(fileURLWithPath: path)) } catch { throw UsageError(message: "\(error)") }
         }
@@ -100,6 +120,11 @@ struct BenchCommand: ParsableCommand {
             report.tolerances = tolerances
             try ResultStore.writeAtomically(try report.jsonData(), to: URL(fileURLWithPath: saveBaseline))
             FileHandle.standardError.write(Data("saved baseline \(saveBaseline)\n".utf8))
+        }
+        if let history, let identity {
+            let url = try BenchHistory(folder: URL(fileURLWithPath: history))
+                .append(HistoryEntry(report: report, machine: identity, commit: commit))
+            FileHandle.standardError.write(Data("added to history: \(url.path) (machine \(identity.id))\n".utf8))
         }
         if let comparison, comparison.verdict != .unchanged { throw ExitCode(comparison.verdict.rawValue) }
     }

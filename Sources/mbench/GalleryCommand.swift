@@ -57,9 +57,9 @@ enum Gallery {
         var x = [Double](), y = [Double](), z = [Double](), t = [Double]()
         for _ in 0..<n {
             let tt = 1.5 * Double.pi * (1 + 2 * rng.nextDouble())
-            x.append(tt * cos(tt) + 0.3 * rng.nextGaussian())
+            x.append(tt * DeterministicMath.cos(tt) + 0.3 * rng.nextGaussian())
             y.append(21 * rng.nextDouble())
-            z.append(tt * sin(tt) + 0.3 * rng.nextGaussian())
+            z.append(tt * DeterministicMath.sin(tt) + 0.3 * rng.nextGaussian())
             t.append(tt)
         }
         return (x, y, z, t)
@@ -74,7 +74,7 @@ enum Gallery {
             let angle = 2 * Double.pi * Double(c) / Double(classes)
             let radius = 6.0 + 2.5 * Double(c % 3)
             let s = 0.9 + 0.15 * Double(c % 4)
-            pts.append((radius * cos(angle) + s * rng.nextGaussian(), radius * sin(angle) + s * rng.nextGaussian()))
+            pts.append((radius * DeterministicMath.cos(angle) + s * rng.nextGaussian(), radius * DeterministicMath.sin(angle) + s * rng.nextGaussian()))
             labels.append(c)
         }
         return (pts, labels)
@@ -115,10 +115,10 @@ enum Gallery {
         for (label, c, kind, marker) in curves {
             var mean: [Double] = [], lo: [Double] = [], hi: [Double] = []
             for n in ns {
-                let base = kind == 1 ? c * n * log2(n) : kind == 2 ? c * n * n : c * n
-                let m = base * exp(0.05 * rng.nextGaussian())
+                let base = kind == 1 ? c * n * DeterministicMath.log2(n) : kind == 2 ? c * n * n : c * n
+                let m = base * DeterministicMath.exp(0.05 * rng.nextGaussian())
                 let spread = 0.25 + 0.1 * rng.nextDouble()
-                mean.append(m); lo.append(m * exp(-spread)); hi.append(m * exp(spread))
+                mean.append(m); lo.append(m * DeterministicMath.exp(-spread)); hi.append(m * DeterministicMath.exp(spread))
             }
             ax.add(.line(LineSeries(x: ns, y: mean, lower: lo, upper: hi, label: label, marker: marker)))
         }
@@ -155,8 +155,8 @@ enum Gallery {
             var u = bx, v = by
             if angle > 0 {
                 let r = angle * Double.pi / 180
-                u = zip(bx, by).map { $0 * cos(r) - $1 * sin(r) }
-                v = zip(bx, by).map { $0 * sin(r) + $1 * cos(r) }
+                u = zip(bx, by).map { $0 * DeterministicMath.cos(r) - $1 * DeterministicMath.sin(r) }
+                v = zip(bx, by).map { $0 * DeterministicMath.sin(r) + $1 * DeterministicMath.cos(r) }
             } else if angle < 0 {
                 u = zip(bx, by).map { $0 + 0.6 * $1 }
             }
@@ -177,9 +177,9 @@ enum Gallery {
         for i in 0..<n {
             // A noisy circle, denser on one side, so the balls' sizes vary.
             let u = Double(i) / Double(n)
-            let a = 2 * Double.pi * (u + 0.25 * sin(2 * Double.pi * u) / Double.pi)
-            x.append(cos(a) + 0.06 * rng.nextGaussian())
-            y.append(sin(a) + 0.06 * rng.nextGaussian())
+            let a = 2 * Double.pi * (u + 0.25 * DeterministicMath.sin(2 * Double.pi * u) / Double.pi)
+            x.append(DeterministicMath.cos(a) + 0.06 * rng.nextGaussian())
+            y.append(DeterministicMath.sin(a) + 0.06 * rng.nextGaussian())
         }
         var radius: [Double] = []
         for i in 0..<n {
@@ -203,7 +203,7 @@ enum Gallery {
             for dataset in ["swiss roll", "blobs"] {
                 var ax = Axes(title: dataset, xLabel: "neighbourhood size k", yLabel: metric, xScale: .log)
                 for (j, method) in ["method A", "method B", "method C"].enumerated() {
-                    let mean = ks.map { base - 0.02 * Double(j) - 0.01 * log($0) * Double(j + 1) / 3 + 0.003 * rng.nextGaussian() }
+                    let mean = ks.map { base - 0.02 * Double(j) - 0.01 * DeterministicMath.log($0) * Double(j + 1) / 3 + 0.003 * rng.nextGaussian() }
                     let sd = ks.map { _ in 0.004 + 0.003 * rng.nextDouble() }
                     ax.add(.line(LineSeries(x: ks, y: mean, lower: zip(mean, sd).map { $0 - $1 }, upper: zip(mean, sd).map { $0 + $1 },
                                             label: method, dash: j == 2 ? [4, 2] : nil, marker: j == 1 ? .square : .circle)))

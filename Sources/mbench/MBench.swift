@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lab
+import Linalg
 
 /// `mbench`: the ManifoldBench command line.
 ///
@@ -11,17 +12,18 @@ struct MBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mbench",
         abstract: "Reproducible experiments and benchmarks for dimension reduction (PCA, t-SNE, UMAP).",
-        version: Provenance.toolVersion,
+        version: Provenance.toolVersion + "\n" + NumericEnvironment.current.summary,
         subcommands: [
             // Each subcommand lives in its own file: <Name>Command.swift.
             RunCommand.self, ValidateCommand.self, ListCommand.self, EmbedCommand.self, FiguresCommand.self,
             DatasetsCommand.self, BenchCommand.self, MergeCommand.self, CompareCommand.self, TSNEBenchCommand.self, UMAPBenchCommand.self, GalleryCommand.self, EvaluateCommand.self, ClusterCommand.self,
-            StatusCommand.self, WorkerCommand.self,
+            StatusCommand.self, ScaleOutCommand.self, HistoryCommand.self, WorkerCommand.self,
         ]
     )
 
     /// Runs the command, mapping errors to the documented exit codes.
     static func main() {
+        NumericEnvironmentSetup.pin()
         // A worker starts once per task: skip building the command tree for it.
         let arguments = CommandLine.arguments
         if arguments.count == 4, arguments[1] == WorkerCommand.configuration.commandName, arguments[2] == "--ticket" {

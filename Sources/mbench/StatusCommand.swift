@@ -14,8 +14,12 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "Folder for results and figures.")
     var output = "Figures"
 
+    @Flag(help: "Exit 1 unless every task is done (e.g. after merging shards).")
+    var requireDone = false
+
     func run() throws {
         let parsed = try specs.map { try SpecParser.parse(path: $0) }
+        var notDone = 0
         for spec in parsed {
             let statuses = TaskStatus.of(spec, root: URL(fileURLWithPath: output))
             print("\(spec.name): \(statuses.count) tasks")
@@ -29,6 +33,11 @@ struct StatusCommand: ParsableCommand {
                 return count == 0 ? nil : "\(count) \(state.rawValue)"
             }
             print("  total: " + counts.joined(separator: ", "))
+            notDone += statuses.filter { $0.state != .done }.count
+        }
+        if requireDone && notDone > 0 {
+            FileHandle.standardError.write(Data("error: \(notDone) task(s) not done\n".utf8))
+            throw ExitCode(ExitStatus.failure)
         }
     }
 }

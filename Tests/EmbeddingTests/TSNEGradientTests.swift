@@ -87,4 +87,35 @@ final class TSNEGradientTests: XCTestCase {
         XCTAssertEqual(fine.z, exact.z, accuracy: 1e-4 * exact.z)
         XCTAssertLessThan(TSNETestData.relativeError(fine.forces, exact.forces), 0.005)
     }
+
+    /// Interval counts: FIt-SNE's list up to 200, then the next 2·3·5·7-smooth count (a fine
+    /// grid on a wide embedding, e.g. 250 units at intsInInterval 1 → 250, 211 → 216).
+    func testIntervalCountsAreFFTFriendly() {
+        let settings = TSNEFFTSettings()
+        XCTAssertEqual(TSNEFFTRepulsion.intervalCount(range: 10, settings: settings), 50)
+        XCTAssertEqual(TSNEFFTRepulsion.intervalCount(range: 83.5, settings: settings), 85)
+        XCTAssertEqual(TSNEFFTRepulsion.intervalCount(range: 200, settings: settings), 200)
+        XCTAssertEqual(TSNEFFTRepulsion.intervalCount(range: 211.7, settings: settings), 216)
+        XCTAssertEqual(TSNEFFTRepulsion.intervalCount(range: 250, settings: settings), 250)
+        for range in stride(from: 201.0, to: 5000, by: 37) {
+            let b = TSNEFFTRepulsion.intervalCount(range: range, settings: settings)
+            XCTAssertTrue(TSNEFFTRepulsion.isSmooth(b) && b >= Int(range), "\(range) → \(b)")
+        }
+    }
+
+    /// A wide, sparse layout (260 units: more than 200 intervals, so the smooth-rounded grid
+    /// sizes) converges to the exact repulsion as the grid is refined. The default grid is only
+    /// accurate to a few per cent here: 800 points spread that thin make Z a sum of a few near
+    /// pairs, which 3 interpolation nodes per unit resolve coarsely (as in FIt-SNE).
+    func testFFTOnAWideLayoutConvergesToExact() throws {
+        let y = TSNETestData.layout(n: 800, c: 2, spread: 130, seed: 5)
+        let k = TSNEKernel(dof: 1)
+        let exact = TSNEExactRepulsion.compute(y: y, n: 800, c: 2, kernel: k)
+        let coarse = TSNEFFTRepulsion.compute(y: y, n: 800, kernel: k, settings: TSNEFFTSettings())
+        let fine = TSNEFFTRepulsion.compute(y: y, n: 800, kernel: k, settings: TSNEFFTSettings(intsInInterval: 0.25))
+        XCTAssertEqual(coarse.z, exact.z, accuracy: 0.05 * exact.z)
+        XCTAssertLessThan(TSNETestData.relativeError(coarse.forces, exact.forces), 0.06)
+        XCTAssertEqual(fine.z, exact.z, accuracy: 1e-3 * exact.z)
+        XCTAssertLessThan(TSNETestData.relativeError(fine.forces, exact.forces), 0.002)
+    }
 }

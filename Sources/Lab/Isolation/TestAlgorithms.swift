@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// Algorithms that misbehave on purpose, to test task isolation end to end: a crash, a hang,
-/// and a known amount of memory. They exist only when `MBENCH_TEST_ALGORITHMS=1` is set (the
+/// a known amount of memory, and a failure that happens once (for retries on a cluster). They exist only when `MBENCH_TEST_ALGORITHMS=1` is set (the
 /// workers inherit it), so specs cannot name them otherwise and `mbench list` does not show them.
 public enum TestAlgorithms {
     /// The environment variable that enables them.
@@ -15,7 +15,7 @@ public enum TestAlgorithms {
     static var enabled: Bool { ProcessInfo.processInfo.environment[variable] == "1" }
 
     static var types: [any EmbeddingAlgorithm.Type] {
-        enabled ? [CrashingAlgorithm.self, SleepingAlgorithm.self, AllocatingAlgorithm.self] : []
+        enabled ? [CrashingAlgorithm.self, SleepingAlgorithm.self, AllocatingAlgorithm.self, FlakyAlgorithm.self] : []
     }
 
     /// The first two columns of the data (or zeros): what the well-behaved ones return.
@@ -89,5 +89,34 @@ struct AllocatingAlgorithm: EmbeddingAlgorithm {
         var result = EmbeddingResult(embedding: try TestAlgorithms.firstColumns(data))
         result.diagnostics["touched_pages_checksum"] = Double(sum)
         return result
+    }
+}
+
+/// `test-flaky`: returns the data's first two columns, but when `MBENCH_TEST_FLAKY_DIR` names a
+/// folder, its first fit of each (seed, rows) fails: it leaves a marker file there and throws, so
+/// a retry of the same task succeeds. Without the variable it never fails, so a single-process
+/// run of the same spec gives the results a retried cluster run must reproduce.
+struct FlakyAlgorithm: EmbeddingAlgorithm {
+    static let name = "test-flaky"
+    static let implementationVersion = 1
+    static let parameterDocs: [ParameterDoc] = []
+    /// The folder of markers; unset means never fail.
+    static let markerVariable = "MBENCH_TEST_FLAKY_DIR"
+
+    init(parameters: Parameters) throws {
+        _ = try ParameterReader(algorithm: Self.name, parameters: parameters, docs: Self.parameterDocs)
+    }
+
+    func fit(_ data: Matrix, labels: [Int]?, seed: UInt64, progress: ProgressHandler?) throws -> EmbeddingResult {
+        if let folder = ProcessInfo.processInfo.environment[Self.markerVariable], !folder.isEmpty {
+            let marker = URL(fileURLWithPath: folder).appendingPathComponent("failed-once-seed\(seed)-rows\(data.rows)")
+            // O_EXCL: of two attempts racing for the same marker exactly one fails.
+            let descriptor = open(marker.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if descriptor >= 0 {
+                close(descriptor)
+                throw EmbeddingError.numerical("test-flaky: failing once on purpose (marker \(marker.path))")
+            }
+        }
+        return EmbeddingResult(embedding: try TestAlgorithms.firstColumns(data))
     }
 }

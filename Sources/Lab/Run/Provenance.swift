@@ -19,6 +19,9 @@ public struct Provenance: Codable, Sendable {
     public var dataChecksum: String
     /// When the task started (ISO 8601, UTC).
     public var startedAt: String
+    /// BLAS core type, FFT path and libm of the process, and whether the result is bit-identical
+    /// across x86-64 CPUs (nil in records written before this was recorded).
+    public var numerics: NumericEnvironment?
 
     /// The version of the tool, reported in records and `mbench --version`.
     public static let toolVersion = "0.1.0"
@@ -28,7 +31,7 @@ public struct Provenance: Codable, Sendable {
         Provenance(specHash: specHash, gitCommit: MachineFacts.gitCommit, toolVersion: toolVersion,
                    os: MachineFacts.operatingSystem, cpuModel: MachineFacts.cpuModel,
                    threadCount: Parallel.threadCount, dataChecksum: dataChecksum,
-                   startedAt: Timestamp.now())
+                   startedAt: Timestamp.now(), numerics: .current)
     }
 }
 

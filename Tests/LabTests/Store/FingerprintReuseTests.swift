@@ -1,3 +1,4 @@
+import Embedding
 import XCTest
 @testable import Lab
 @testable import Linalg
@@ -39,7 +40,8 @@ final class FingerprintReuseTests: XCTestCase {
         let (first, store) = try run()
         XCTAssertEqual(first.computed, 4)
         XCTAssertEqual(store.allRecords().compactMap { $0.fingerprints?.algorithm }.sorted(),
-                       ["neighbor-distances/1", "neighbor-distances/1", "pca/1", "pca/1"])
+                       ["neighbor-distances/\(NeighborDistanceProfile.implementationVersion)", "neighbor-distances/\(NeighborDistanceProfile.implementationVersion)",
+                        "pca/\(PCA.implementationVersion)", "pca/\(PCA.implementationVersion)"])
         let before = Dictionary(uniqueKeysWithValues: store.allRecords().map { ($0.task.id, $0.provenance.startedAt) })
         let changed = ImplementationFingerprints(algorithmOverrides: ["pca": "pca/999"])
         let (second, _) = try run(changed)
@@ -72,13 +74,13 @@ final class FingerprintReuseTests: XCTestCase {
 
     func testReuseStaleKeepsOldResultsAndMarksThem() throws {
         let (_, store) = try run()
-        let changed = ImplementationFingerprints(algorithmOverrides: ["pca": "pca/2"])
+        let changed = ImplementationFingerprints(algorithmOverrides: ["pca": "pca/998"])
         let (summary, _) = try run(changed, reuseStale: true)
         XCTAssertEqual(summary.reused, 4)
         XCTAssertEqual(summary.computed, 0)
         let marked = store.allRecords().filter { $0.staleReuse != nil }
         XCTAssertEqual(marked.count, 2)
-        XCTAssertTrue(marked.allSatisfy { $0.task.algorithm == "pca" && $0.staleReuse!.contains("pca/1 → pca/2") })
+        XCTAssertTrue(marked.allSatisfy { $0.task.algorithm == "pca" && $0.staleReuse!.contains("pca/\(PCA.implementationVersion) → pca/998") })
         let statuses = TaskStatus.of(try SpecParser.parse(yaml: yaml, file: "f.yaml"), root: root, fingerprints: changed)
         XCTAssertEqual(statuses.filter { $0.state == .stale }.count, 2)
         // Without the flag they are recomputed, and the mark goes with them.
