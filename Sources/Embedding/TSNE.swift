@@ -13,7 +13,7 @@ import Neighbors
 /// "kl_history_iteration".
 public struct TSNE: EmbeddingAlgorithm {
     public static let name = "tsne"
-    public static let implementationVersion = 2
+    public static let implementationVersion = 3
     public static var parameterDocs: [ParameterDoc] { TSNEParameters.docs }
 
     /// The validated parameters.

@@ -110,7 +110,15 @@ enum TSNEFFTRepulsion {
         let sK = (storage + 10 * count, storage + 11 * count)
 
         // The circulant kernels: value at node offsets (a, b) for |a|, |b| < G, wrapped around m;
-        // offset G itself is never needed and stays 0. Computed on the quadrant, then mirrored.
+        // offset G itself is never needed and is set to 0 (row and column G: the grids are reused,
+        // and the previous gradient's transform left its values there). Computed on the
+        // quadrant, then mirrored.
+        (kRe + g * ld).update(repeating: 0, count: m)
+        (kIm + g * ld).update(repeating: 0, count: m)
+        for a in 0..<m where a != g {
+            kRe[a * ld + g] = 0
+            kIm[a * ld + g] = 0
+        }
         for a in 0..<g {
             for b in 0..<g {
                 let x = Double(a) * h, z = Double(b) * h

@@ -118,4 +118,21 @@ final class TSNEGradientTests: XCTestCase {
         XCTAssertEqual(fine.z, exact.z, accuracy: 1e-3 * exact.z)
         XCTAssertLessThan(TSNETestData.relativeError(fine.forces, exact.forces), 0.002)
     }
+
+    /// A workspace reused across gradients (as in a fit) gives the same bits as a fresh one, whether
+    /// the grid keeps its size or shrinks: nothing of an earlier gradient leaks into the next.
+    func testReusedFFTWorkspaceGivesTheSameBitsAsAFreshOne() throws {
+        let k = TSNEKernel(dof: 1)
+        let wide = TSNETestData.layout(n: 600, c: 2, spread: 40, seed: 3)
+        let sameSize = TSNETestData.layout(n: 600, c: 2, spread: 39, seed: 4)
+        let narrow = TSNETestData.layout(n: 600, c: 2, spread: 10, seed: 5)
+        let workspace = TSNEFFTWorkspace()
+        _ = TSNEFFTRepulsion.compute(y: wide, n: 600, kernel: k, settings: TSNEFFTSettings(), workspace: workspace)
+        for y in [sameSize, narrow, wide] {
+            let reused = TSNEFFTRepulsion.compute(y: y, n: 600, kernel: k, settings: TSNEFFTSettings(), workspace: workspace)
+            let fresh = TSNEFFTRepulsion.compute(y: y, n: 600, kernel: k, settings: TSNEFFTSettings())
+            XCTAssertEqual(reused.z.bitPattern, fresh.z.bitPattern)
+            XCTAssertEqual(reused.forces.map(\.bitPattern), fresh.forces.map(\.bitPattern))
+        }
+    }
 }
