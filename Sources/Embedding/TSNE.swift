@@ -13,7 +13,7 @@ import Neighbors
 /// "kl_history_iteration".
 public struct TSNE: EmbeddingAlgorithm {
     public static let name = "tsne"
-    public static let implementationVersion = 3
+    public static let implementationVersion = 4
     public static var parameterDocs: [ParameterDoc] { TSNEParameters.docs }
 
     /// The validated parameters.
@@ -47,6 +47,9 @@ public struct TSNE: EmbeddingAlgorithm {
         let method = parameters.resolvedMethod(n: n)
         if (parameters.method ?? method) == .fft && method != .fft {
             warnings.append("the FFT gradient supports 2 components only; using Barnes-Hut for n_components = \(parameters.nComponents)")
+        }
+        if parameters.method == .exact32 && method != .exact32 {
+            warnings.append("exact32 supports 2 components with dof 1 only; using the double-precision exact gradient")
         }
         var timer = PhaseTimer()
         let graph = try timer.measure("neighbors") {

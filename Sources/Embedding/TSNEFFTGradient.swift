@@ -35,18 +35,28 @@ public struct TSNEFFTSettings: Sendable, Equatable {
 ///
 /// Departure from FIt-SNE / openTSNE: above 200 intervals they use the interval count as it is;
 /// here it is rounded up to the next 2·3·5·7-smooth number, which keeps the FFT fast (a finer grid
-/// is only more accurate). Up to 200 intervals the counts are theirs.
+/// is only more accurate). Up to 200 intervals the counts are theirs. The grid is capped at
+/// `maxNodesPerDimension` nodes per dimension (twelve grids of (2·2400)² floats: 1.1 GB): an
+/// embedding wider than that many intervals allow gets wider intervals (FIt-SNE has no cap and
+/// runs out of memory instead); `TSNEParameters` refuses minimums above the cap.
 enum TSNEFFTRepulsion {
+    /// Most interpolation nodes per dimension (intervals × n_interpolation_points).
+    static let maxNodesPerDimension = 2_400
     /// Interval counts FIt-SNE/openTSNE round up to (FFT-friendly sizes).
     static let allowedIntervals = [25, 36, 50, 55, 60, 65, 70, 75, 80, 85, 90, 96, 100, 110, 120, 130, 140, 150, 175, 200]
 
     static func intervalCount(range: Double, settings: TSNEFFTSettings) -> Int {
+        let most = maxNodesPerDimension / max(settings.nInterpolationPoints, 1)
         let raw = max(Double(settings.minNumIntervals), range / settings.intsInInterval)
-        let b = Int(min(raw, 1e5).rounded(.down))
-        if let up = allowedIntervals.first(where: { $0 >= b }) { return up }
+        let b = Int(min(raw.isNaN ? Double(most) : raw, Double(most)).rounded(.down))
+        if let up = allowedIntervals.first(where: { $0 >= b }), up <= most { return up }
         var smooth = b
         while !isSmooth(smooth) { smooth += 1 }
-        return smooth
+        if smooth > most {
+            smooth = b
+            while !isSmooth(smooth) { smooth -= 1 }
+        }
+        return max(smooth, 1)
     }
 
     /// True when n has no prime factor above 7.

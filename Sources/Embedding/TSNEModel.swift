@@ -80,8 +80,8 @@ public struct TSNEModel: Sendable {
         func gradient(_ yy: [Double], _ evalKL: Bool, _ g: inout [Double]) -> Double {
             var zPer = [Double](repeating: 0, count: m)
             let rep = zPer.withUnsafeMutableBufferPointer { zb in
-                TSNEBarnesHut.repulsion(queries: yy, count: m, selfIndexed: false, tree: tree, reference: reference,
-                                        theta: theta, kernel: kernel, perPointZ: zb.baseAddress!)
+                TSNEBarnesHut.repulsion(queries: yy, count: m, selfIndexed: false, tree: tree, theta: theta,
+                                        kernel: kernel, perPointZ: zb.baseAddress!)
             }
             let logW: Double = yy.withUnsafeBufferPointer { yb in
                 reference.withUnsafeBufferPointer { rb in

@@ -102,6 +102,7 @@ struct TSNEGradientEngine {
         let rep: TSNERepulsion
         switch method {
         case .exact: rep = TSNEExactRepulsion.compute(y: y, n: n, c: c, kernel: kernel)
+        case .exact32: rep = TSNEPairwiseRepulsion.compute(y: y, n: n)
         case .barnesHut: rep = TSNEBarnesHut.repulsion(y: y, n: n, c: c, theta: theta, kernel: kernel)
         case .fft: rep = TSNEFFTRepulsion.compute(y: y, n: n, kernel: kernel, settings: fft, workspace: fftWorkspace)
         }

@@ -6,6 +6,9 @@ public enum TSNEGradientMethod: String, Sendable, CaseIterable {
     case barnesHut = "bh"
     /// FIt-SNE's interpolation on an equispaced grid with FFT convolution, O(n) (2-D only).
     case fft
+    /// O(n²) sum over all pairs in single precision, eight pairs per SIMD step (2-D, dof = 1 only;
+    /// `TSNEPairwiseRepulsion`): the fastest method below a few thousand points.
+    case exact32
 }
 
 /// t-SNE's initial layout.
@@ -18,7 +21,7 @@ public enum TSNEInitialization: String, Sendable, CaseIterable {
 
 /// The gradient method as a spec names it: `auto` or one of `TSNEGradientMethod`.
 public enum TSNEGradientChoice: String, Sendable, CaseIterable {
-    case auto, exact, bh, fft
+    case auto, exact, exact32, bh, fft
 
     /// The method, or nil for auto.
     var method: TSNEGradientMethod? { self == .auto ? nil : TSNEGradientMethod(rawValue: rawValue) }
@@ -41,7 +44,7 @@ public struct TSNEParameters: Sendable, Equatable {
                                                                "auto (= n / exaggeration, openTSNE) or a positive number")
         public static let theta = RealParameter("theta", default: 0.5, range: 0...10, "Barnes-Hut opening angle (0 = exact)")
         public static let method = ChoiceParameter<TSNEGradientChoice>("negative_gradient_method", default: .auto,
-                                                                       "auto = bh below 10000 points, else fft")
+                                                                       "auto = exact32 below 8000 points, else fft (2-D, dof 1); otherwise bh below 10000, else fft")
         public static let initialization = ChoiceParameter<TSNEInitialization>("initialization", default: .pca,
                                                                                "pca (scaled to std 1e-4) or random (N(0, 1e-4))")
         public static let dof = RealParameter("dof", default: 1, "degrees of freedom of the Student-t kernel (< 1: heavier tails)")
@@ -51,7 +54,7 @@ public struct TSNEParameters: Sendable, Equatable {
                                                               "clip each point's step to this norm")
         public static let nInterpolationPoints = IntParameter("n_interpolation_points", default: 3, range: 1...10,
                                                               "FFT: Lagrange nodes per interval")
-        public static let minNumIntervals = IntParameter("min_num_intervals", default: 50, range: 1...10_000,
+        public static let minNumIntervals = IntParameter("min_num_intervals", default: 50, range: 1...2_400,
                                                          "FFT: minimum intervals per dimension")
         public static let intsInInterval = RealParameter("ints_in_interval", default: 1, "FFT: embedding units per interval")
         public static let exaggeration = RealParameter("exaggeration", default: 1, "P multiplier during the main phase")
@@ -128,15 +131,36 @@ public struct TSNEParameters: Sendable, Equatable {
         intsInInterval = try r.value(Parameter.intsInInterval)
         exaggeration = try r.value(Parameter.exaggeration)
         nnMethod = try r.value(Parameter.nnMethod)
+        let minimumNodes = minNumIntervals * nInterpolationPoints
+        guard minimumNodes <= TSNEFFTRepulsion.maxNodesPerDimension else {
+            throw EmbeddingError.invalidParameter(
+                algorithm: "tsne", name: "min_num_intervals", value: String(minNumIntervals),
+                allowed: "min_num_intervals × n_interpolation_points ≤ \(TSNEFFTRepulsion.maxNodesPerDimension) "
+                    + "(the FFT grid's nodes per dimension); with n_interpolation_points = \(nInterpolationPoints) "
+                    + "at most \(TSNEFFTRepulsion.maxNodesPerDimension / nInterpolationPoints)")
+        }
     }
 
     /// Whether the neighbours of `n` points come from NN-descent.
     public func usesNNDescent(n: Int) -> Bool { nnMethod.usesNNDescent(n: n) }
 
-    /// The gradient method used for `n` points ("auto" resolved; FFT with ≠ 2 components becomes BH).
+    /// Below this many points `auto` uses the single-precision all-pairs sum (2-D, dof = 1), and
+    /// from there the FFT gradient: where the two were measured to take equal time (issue 21,
+    /// README "t-SNE and UMAP at small n").
+    public static let pairwiseBelow = 8_000
+
+    /// The gradient method used for `n` points. "auto": for 2-D embeddings with dof = 1, the
+    /// all-pairs sum below `pairwiseBelow` points and FFT from there (Barnes–Hut is slower than
+    /// one of them at every n, measured); otherwise openTSNE's rule, Barnes–Hut below 10 000 points
+    /// and FFT from 10 000. FFT with ≠ 2 components becomes Barnes–Hut; exact32 outside 2-D with
+    /// dof = 1 becomes exact.
     public func resolvedMethod(n: Int) -> TSNEGradientMethod {
-        let m = method ?? (n < 10_000 ? .barnesHut : .fft)
+        let pairwiseApplies = nComponents == 2 && dof == 1
+        let automatic: TSNEGradientMethod = pairwiseApplies ? (n < Self.pairwiseBelow ? .exact32 : .fft)
+                                                            : (n < 10_000 ? .barnesHut : .fft)
+        let m = method ?? automatic
         if m == .fft && nComponents != 2 { return .barnesHut }
+        if m == .exact32 && !pairwiseApplies { return .exact }
         return m
     }
 }

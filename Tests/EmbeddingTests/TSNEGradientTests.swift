@@ -34,6 +34,45 @@ final class TSNEGradientTests: XCTestCase {
         }
     }
 
+    /// The single-precision all-pairs gradient is the exact one up to float rounding (2-D, dof 1),
+    /// whether the layout is compact (early exaggeration) or wide.
+    func testPairwiseGradientEqualsExactToFloatRounding() {
+        let (data, _) = TSNETestData.blobs(perCluster: 100, clusters: 5, d: 6, separation: 5, seed: 4)
+        let p = TSNETestData.affinities(data, perplexity: 20)
+        for spread in [0.01, 1.0, 40.0] {
+            let y = TSNETestData.layout(n: 500, c: 2, spread: spread, seed: 8)
+            var gExact = [Double](repeating: 0, count: 1000)
+            var gPair = gExact
+            let klE = engine(.exact).gradient(p: p, pLogP: p.entropyTerm, y: y, c: 2, exaggeration: 1, evaluateKL: true, into: &gExact)
+            let klP = engine(.exact32).gradient(p: p, pLogP: p.entropyTerm, y: y, c: 2, exaggeration: 1, evaluateKL: true, into: &gPair)
+            XCTAssertLessThan(TSNETestData.relativeError(gPair, gExact), 1e-4, "spread \(spread)")
+            XCTAssertEqual(klP, klE, accuracy: 1e-5 * abs(klE), "spread \(spread)")
+        }
+    }
+
+    /// `auto` picks what `resolvedMethod` documents: all pairs below `pairwiseBelow` points in 2-D
+    /// with dof 1, FFT from there (2-D, dof 1); Barnes–Hut below 10 000 otherwise; and requests
+    /// that cannot run become the documented fallback.
+    func testAutoPicksTheDocumentedMethod() throws {
+        func resolved(_ n: Int, _ params: [String: ParameterValue] = [:]) throws -> TSNEGradientMethod {
+            try TSNEParameters(parameters: params).resolvedMethod(n: n)
+        }
+        let cut = TSNEParameters.pairwiseBelow
+        XCTAssertEqual(try resolved(50), .exact32)
+        XCTAssertEqual(try resolved(cut - 1), .exact32)
+        XCTAssertEqual(try resolved(cut), .fft)
+        XCTAssertEqual(try resolved(70_000), .fft)
+        XCTAssertEqual(try resolved(2_000, ["n_components": .number(3)]), .barnesHut)
+        XCTAssertEqual(try resolved(20_000, ["n_components": .number(3)]), .barnesHut)
+        XCTAssertEqual(try resolved(2_000, ["dof": .number(0.5)]), .barnesHut)
+        XCTAssertEqual(try resolved(9_999, ["dof": .number(0.5)]), .barnesHut)
+        XCTAssertEqual(try resolved(10_000, ["dof": .number(0.5)]), .fft)
+        XCTAssertEqual(try resolved(2_000, ["negative_gradient_method": .text("bh")]), .barnesHut)
+        XCTAssertEqual(try resolved(2_000, ["negative_gradient_method": .text("exact32"), "dof": .number(0.5)]), .exact)
+        XCTAssertEqual(try resolved(2_000, ["negative_gradient_method": .text("exact32"), "n_components": .number(3)]), .exact)
+        XCTAssertEqual(try resolved(2_000, ["negative_gradient_method": .text("fft"), "n_components": .number(3)]), .barnesHut)
+    }
+
     func testBarnesHutWithThetaZeroEqualsExact() {
         for c in [1, 2, 3] {
             for dof in [1.0, 0.5] {
@@ -97,14 +136,32 @@ final class TSNEGradientTests: XCTestCase {
         XCTAssertEqual(TSNEFFTRepulsion.intervalCount(range: 200, settings: settings), 200)
         XCTAssertEqual(TSNEFFTRepulsion.intervalCount(range: 211.7, settings: settings), 216)
         XCTAssertEqual(TSNEFFTRepulsion.intervalCount(range: 250, settings: settings), 250)
-        for range in stride(from: 201.0, to: 5000, by: 37) {
+        for range in stride(from: 201.0, to: 800, by: 7) {
             let b = TSNEFFTRepulsion.intervalCount(range: range, settings: settings)
             XCTAssertTrue(TSNEFFTRepulsion.isSmooth(b) && b >= Int(range), "\(range) → \(b)")
         }
+        // Capped: 2 400 nodes per dimension, 800 intervals of 3 nodes (800 is smooth), whatever the
+        // range or the interval width asked for.
+        for range in [801.0, 5_000, 1e9, .infinity] {
+            XCTAssertEqual(TSNEFFTRepulsion.intervalCount(range: range, settings: settings), 800, "\(range)")
+        }
+        let fine = TSNEFFTSettings(nInterpolationPoints: 7, minNumIntervals: 50, intsInInterval: 1e-9)
+        let b = TSNEFFTRepulsion.intervalCount(range: 10, settings: fine)
+        XCTAssertTrue(TSNEFFTRepulsion.isSmooth(b) && b * 7 <= TSNEFFTRepulsion.maxNodesPerDimension && b > 300, "\(b)")
+    }
+
+    /// A minimum grid above the cap is refused when the parameters are read, naming the parameter.
+    func testOversizedMinimumGridIsRefused() {
+        XCTAssertThrowsError(try TSNEParameters(parameters: ["min_num_intervals": .number(10_000)])) { error in
+            XCTAssertTrue("\(error)".contains("min_num_intervals"), "\(error)")
+            XCTAssertTrue("\(error)".contains("2400"), "\(error)")
+        }
+        XCTAssertNoThrow(try TSNEParameters(parameters: ["min_num_intervals": .number(800)]))
+        XCTAssertThrowsError(try TSNEParameters(parameters: ["min_num_intervals": .number(400), "n_interpolation_points": .number(7)]))
     }
 
     /// A wide, sparse layout (260 units: more than 200 intervals, so the smooth-rounded grid
-    /// sizes) converges to the exact repulsion as the grid is refined. The default grid is only
+    /// sizes; the refined grid is near the node cap) converges to the exact repulsion as the grid is refined. The default grid is only
     /// accurate to a few per cent here: 800 points spread that thin make Z a sum of a few near
     /// pairs, which 3 interpolation nodes per unit resolve coarsely (as in FIt-SNE).
     func testFFTOnAWideLayoutConvergesToExact() throws {
@@ -112,7 +169,9 @@ final class TSNEGradientTests: XCTestCase {
         let k = TSNEKernel(dof: 1)
         let exact = TSNEExactRepulsion.compute(y: y, n: 800, c: 2, kernel: k)
         let coarse = TSNEFFTRepulsion.compute(y: y, n: 800, kernel: k, settings: TSNEFFTSettings())
-        let fine = TSNEFFTRepulsion.compute(y: y, n: 800, kernel: k, settings: TSNEFFTSettings(intsInInterval: 0.25))
+        // Finer within the grid cap (2 400 nodes per dimension): 4 nodes per interval of 0.45 units.
+        let fine = TSNEFFTRepulsion.compute(y: y, n: 800, kernel: k, settings: TSNEFFTSettings(nInterpolationPoints: 4, intsInInterval: 0.45))
+        print("wide layout: coarse z \(coarse.z) fine z \(fine.z) exact z \(exact.z), fine force error \(TSNETestData.relativeError(fine.forces, exact.forces))")
         XCTAssertEqual(coarse.z, exact.z, accuracy: 0.05 * exact.z)
         XCTAssertLessThan(TSNETestData.relativeError(coarse.forces, exact.forces), 0.06)
         XCTAssertEqual(fine.z, exact.z, accuracy: 1e-3 * exact.z)

@@ -1,7 +1,10 @@
 #ifndef MBENCH_CKERNELS_H
 #define MBENCH_CKERNELS_H
 
-/// ManifoldBench's deterministic single-precision matrix product.
+/// ManifoldBench's deterministic kernels in C: the single-precision matrix product and t-SNE's
+/// all-pairs Cauchy sums.
+///
+/// The matrix product:
 ///
 /// C ← alpha · op(A) · op(B) + beta · C, row-major, where every element of C is
 ///     acc = 0; for p in 0 ..< k: acc = acc + a(i, p) · b(p, j)     (product rounded, then sum rounded)
@@ -17,6 +20,17 @@
 /// computed only where they share a 16-column panel with the diagonal, the others are left untouched.
 void mb_sgemm(int transA, int transB, int upperOnly, long m, long n, long k, float alpha,
               const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// All-pairs sums of the Cauchy kernel q = 1 / (1 + d²) over points in the plane (t-SNE's
+/// repulsion with dof = 1): for each query i in i0 ..< i1, against every point j in 0 ..< n (i itself
+/// included: it adds exactly 1 to sums[i] and 0 to the forces),
+///     sums[i] = Σ_j q_ij,   forces[2i] = Σ_j q_ij² (x_i − x_j),   forces[2i + 1] = Σ_j q_ij² (y_i − y_j),
+/// in single precision in 8 lanes: lane l sums the j ≡ l (mod 8) in increasing j
+/// (q = 1 / (1 + (dx·dx + dy·dy)), each operation rounded, no fused multiply-add), and the lanes are
+/// added in lane order in double. xs and ys hold n coordinates each, readable up to the next
+/// multiple of 8 (the padding must be finite; it is masked out). The SSE2 and AVX2 variants give
+/// the same bits.
+void mb_cauchy_pair_sums(const float *xs, const float *ys, long n, long i0, long i1, double *forces, double *sums);
 
 /// The instruction set the kernels use: 0 baseline SSE2, 1 AVX2, 2 AVX-512F.
 int mb_kernel_isa(void);

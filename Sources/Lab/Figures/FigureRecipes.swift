@@ -38,6 +38,8 @@ public enum FigureRecipes {
             .init("log_x", .flag, "logarithmic x axis"),
             .init("log_y", .flag, "logarithmic y axis"),
             .init("fit_exponent", .flag, "print the fitted power-law exponent in the legend"),
+            .init("ratios", .words, "series pairs \"A / B\": one more panel with A's mean over B's mean of the first y at each x (seeds paired by mean)"),
+            .init("ratio_target", .number(1e-6...1e6), "a dashed horizontal line on the ratio panel (for example a speed target)"),
             .init("x_label", .text, "x axis label"),
             .init("y_label", .text, "y axis label"),
         ],
