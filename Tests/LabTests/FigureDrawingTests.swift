@@ -69,6 +69,36 @@ final class FigureDrawingTests: XCTestCase {
         }
     }
 
+    /// `panels` gives one row per data set; `ratios` adds a panel of series ratios; a pair that
+    /// names a series the figure does not have is an error naming the figure and the series.
+    func testLinesWithPanelsAndRatios() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-fig3-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let yaml = """
+        name: fig3
+        datasets:
+          - {name: blobs, label: Blobs, n: [200, 400], options: {dimension: 4, centers: 3}}
+          - {name: swiss-roll, label: Roll, n: [200, 400]}
+        algorithms:
+          - {name: pca, label: Cov, params: {solver: covariance}}
+          - {name: pca, label: Rand, params: {solver: randomized}}
+        figures:
+          - {kind: lines, file: r.png, y: [own_fit_seconds], panels: dataset, log_x: true, ratios: ["Rand / Cov"], ratio_target: 1}
+        """
+        let spec = try SpecParser.parse(yaml: yaml, file: "fig3.yaml")
+        let runner = Runner(options: RunOptions(resultsRoot: root), log: { _ in })
+        let summary = try runner.run(spec)
+        XCTAssertEqual(summary.figures.map(\.lastPathComponent), ["r.png"])
+        let png = try Data(contentsOf: summary.figures[0])
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        XCTAssertEqual(try runner.drawFigures(spec).map { try Data(contentsOf: $0) }, [png])
+        var bad = spec
+        bad.figures[0].settings["ratios"] = .list(["Rand / Nope"])
+        XCTAssertThrowsError(try runner.drawFigures(bad)) { error in
+            XCTAssertTrue("\(error)".contains("Rand / Nope") && "\(error)".contains("Cov, Rand"), "\(error)")
+        }
+    }
+
     func testBadFigureSettingsAreSpecErrors() {
         let bad = yaml.replacingOccurrences(of: "file: e.png", with: "file: ../e.png")
         XCTAssertThrowsError(try SpecParser.parse(yaml: bad, file: "fig.yaml")) { error in

@@ -73,7 +73,7 @@ extension FigureRecipe {
                                       upper: xs.map { byX[$0]!.max()! }, label: label, marker: .circle)))
         }
         // Runs that hit their time limit: an open marker at the limit, never a silent gap.
-        if ["fit_seconds", "cpu_seconds"].contains(quantity) && xDimension != "k" {
+        if ["fit_seconds", "own_fit_seconds", "cpu_seconds"].contains(quantity) && xDimension != "k" {
             for level in FigureRecipe.levels(of: timedOut, key: { FigureRecipe.key(seriesDimension, of: $0.task) }) {
                 let members = timedOut.filter { FigureRecipe.key(seriesDimension, of: $0.task) == level }
                 let points = members.compactMap { m in Double(FigureRecipe.key(xDimension, of: m.task)).map { ($0, m.limit) } }
