@@ -44,7 +44,7 @@ public struct TSNEParameters: Sendable, Equatable {
                                                                "auto (= n / exaggeration, openTSNE) or a positive number")
         public static let theta = RealParameter("theta", default: 0.5, range: 0...10, "Barnes-Hut opening angle (0 = exact)")
         public static let method = ChoiceParameter<TSNEGradientChoice>("negative_gradient_method", default: .auto,
-                                                                       "auto = exact32 below 8000 points, else fft (2-D, dof 1); otherwise bh below 10000, else fft")
+                                                                       "auto = exact32 below 10000 points, else fft (2-D, dof 1); otherwise bh below 10000, else fft")
         public static let initialization = ChoiceParameter<TSNEInitialization>("initialization", default: .pca,
                                                                                "pca (scaled to std 1e-4) or random (N(0, 1e-4))")
         public static let dof = RealParameter("dof", default: 1, "degrees of freedom of the Student-t kernel (< 1: heavier tails)")
@@ -147,7 +147,7 @@ public struct TSNEParameters: Sendable, Equatable {
     /// Below this many points `auto` uses the single-precision all-pairs sum (2-D, dof = 1), and
     /// from there the FFT gradient: where the two were measured to take equal time (issue 21,
     /// README "t-SNE and UMAP at small n").
-    public static let pairwiseBelow = 8_000
+    public static let pairwiseBelow = 10_000
 
     /// The gradient method used for `n` points. "auto": for 2-D embeddings with dof = 1, the
     /// all-pairs sum below `pairwiseBelow` points and FFT from there (Barnes–Hut is slower than

@@ -21,16 +21,20 @@
 void mb_sgemm(int transA, int transB, int upperOnly, long m, long n, long k, float alpha,
               const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 
-/// All-pairs sums of the Cauchy kernel q = 1 / (1 + d²) over points in the plane (t-SNE's
-/// repulsion with dof = 1): for each query i in i0 ..< i1, against every point j in 0 ..< n (i itself
-/// included: it adds exactly 1 to sums[i] and 0 to the forces),
-///     sums[i] = Σ_j q_ij,   forces[2i] = Σ_j q_ij² (x_i − x_j),   forces[2i + 1] = Σ_j q_ij² (y_i − y_j),
-/// in single precision in 8 lanes: lane l sums the j ≡ l (mod 8) in increasing j
-/// (q = 1 / (1 + (dx·dx + dy·dy)), each operation rounded, no fused multiply-add), and the lanes are
-/// added in lane order in double. xs and ys hold n coordinates each, readable up to the next
-/// multiple of 8 (the padding must be finite; it is masked out). The SSE2 and AVX2 variants give
-/// the same bits.
-void mb_cauchy_pair_sums(const float *xs, const float *ys, long n, long i0, long i1, double *forces, double *sums);
+/// One tile of the all-pairs sums of the Cauchy kernel q = 1 / (1 + d²) between points in the
+/// plane (t-SNE's repulsion with dof = 1): rows i0 ..< i1 against points j0 ..< j1 (j0 a multiple
+/// of 8, at most 4 096 of them; points at or past n are masked out):
+///     rows[3 (i − i0)] = Σ_j q_ij,  rows[… + 1] = Σ_j q_ij² (x_i − x_j),  rows[… + 2] = Σ_j q_ij² (y_i − y_j)
+/// in single precision in 8 lanes: lane l sums the j ≡ l (mod 8) in increasing j (q = 1 / (1 + (dx·dx
+/// + dy·dy)), each operation rounded, no fused multiply-add), and the lanes are added in lane order
+/// in double. A point j equal to a row i adds exactly 1 to its Σ q and nothing to its forces.
+/// When cols is not NULL (a tile above the diagonal: i1 ≤ j0) every point j also receives the same
+/// pairs seen from its side, summed over i in increasing order in single precision:
+/// cols[3 (j − j0)] = Σ_i q_ij, cols[… + 1] = −Σ_i q_ij² (x_i − x_j), cols[… + 2] = −Σ_i q_ij² (y_i − y_j).
+/// xs and ys hold n coordinates each, readable up to the next multiple of 8 (finite padding).
+/// The SSE2 and AVX2 variants give the same bits. Returns 0, or −1 for arguments out of contract.
+int mb_cauchy_tile(const float *xs, const float *ys, long n, long i0, long i1, long j0, long j1, double *rows,
+                   double *cols);
 
 /// The instruction set the kernels use: 0 baseline SSE2, 1 AVX2, 2 AVX-512F.
 int mb_kernel_isa(void);
