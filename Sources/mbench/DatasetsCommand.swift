@@ -28,6 +28,13 @@ struct DatasetsCommand: ParsableCommand {
             for (name, options) in SyntheticManifolds.generatorOptions {
                 print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(options.joined(separator: ", "))")
             }
+            print("Generators for millions of points (row i a pure function of seed and i; options with defaults):")
+            for declaration in IndexedGenerators.declarations {
+                print("  \(declaration.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(declaration.description)")
+                for option in declaration.options {
+                    print("      \(option.name) = \(option.isInteger ? String(Int(option.defaultValue)) : String(option.defaultValue)): \(option.help)")
+                }
+            }
             print("Files: name 'file' with path (.csv, .npy, IDX raw or .gz), optional labelsPath / labelColumn.")
         }
     }
