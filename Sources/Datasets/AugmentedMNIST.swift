@@ -97,22 +97,25 @@ public struct AugmentedMNIST: Sendable {
             // Displacement fields: 2 × pixels raw draws, then the smoothed fields (x then y).
             if scratch.count < 5 * pixels { scratch = [Double](repeating: 0, count: 5 * pixels) }
             let elastic = elasticAlpha > 0
-            if elastic {
-                for p in 0..<(2 * pixels) { scratch[p] = 2 * rng.nextDouble() - 1 }
-                smooth(&scratch, pixels: pixels)
-            }
-            let cx = Double(width - 1) / 2, cy = Double(height - 1) / 2
-            for y in 0..<height {
-                for x in 0..<width {
-                    let p = y * width + x
-                    let dx = Double(x) - cx, dy = Double(y) - cy
-                    var qx = a00 * dx + a01 * dy + cx + tx
-                    var qy = a10 * dx + a11 * dy + cy + ty
-                    if elastic {
-                        qx += elasticAlpha * scratch[2 * pixels + p]
-                        qy += elasticAlpha * scratch[3 * pixels + p]
+            scratch.withUnsafeMutableBufferPointer { buffer in
+                let work = buffer.baseAddress!
+                if elastic {
+                    for p in 0..<(2 * pixels) { work[p] = 2 * rng.nextDouble() - 1 }
+                    smooth(work, pixels: pixels)
+                }
+                let cx = Double(width - 1) / 2, cy = Double(height - 1) / 2
+                for y in 0..<height {
+                    for x in 0..<width {
+                        let p = y * width + x
+                        let dx = Double(x) - cx, dy = Double(y) - cy
+                        var qx = a00 * dx + a01 * dy + cx + tx
+                        var qy = a10 * dx + a11 * dy + cy + ty
+                        if elastic {
+                            qx += elasticAlpha * work[2 * pixels + p]
+                            qy += elasticAlpha * work[3 * pixels + p]
+                        }
+                        out[p] = Float(bilinear(image, qx, qy))
                     }
-                    out[p] = Float(bilinear(image, qx, qy))
                 }
             }
         }
@@ -128,28 +131,31 @@ public struct AugmentedMNIST: Sendable {
     /// Smooths the two raw fields in `scratch[0 ..< 2·pixels]` (x then y) with the separable
     /// Gaussian kernel into `scratch[2·pixels ..< 4·pixels]`, zero outside the image
     /// (`scratch[4·pixels ..< 5·pixels]` holds the pass along x).
-    private func smooth(_ scratch: inout [Double], pixels: Int) {
-        let radius = kernel.count / 2
-        let row = 4 * pixels
+    private func smooth(_ scratch: UnsafeMutablePointer<Double>, pixels: Int) {
+        kernel.withUnsafeBufferPointer { k in smooth(scratch, pixels: pixels, kernel: k.baseAddress!, radius: k.count / 2) }
+    }
+
+    /// Each output sums kernel[t] · input[· + t] over the taps t inside the image in increasing t; the loops
+    /// run t outermost so that neighbouring outputs accumulate independently (the same bits as one output at a time).
+    private func smooth(_ scratch: UnsafeMutablePointer<Double>, pixels: Int, kernel: UnsafePointer<Double>, radius: Int) {
+        let row = scratch + 4 * pixels
         for field in 0..<2 {
-            let raw = field * pixels, smoothed = (2 + field) * pixels
+            let raw = scratch + field * pixels, smoothed = scratch + (2 + field) * pixels
             // Along x into `row`, then along y into the smoothed field.
+            row.update(repeating: 0, count: pixels)
             for y in 0..<height {
-                for x in 0..<width {
-                    var sum = 0.0
-                    for t in max(-radius, -x)...min(radius, width - 1 - x) {
-                        sum += kernel[t + radius] * scratch[raw + y * width + x + t]
-                    }
-                    scratch[row + y * width + x] = sum
+                let input = raw + y * width, output = row + y * width
+                for t in -radius...radius {
+                    let w = kernel[t + radius]
+                    for x in max(0, -t)..<max(max(0, -t), min(width, width - t)) { output[x] += w * input[x + t] }
                 }
             }
-            for y in 0..<height {
-                for x in 0..<width {
-                    var sum = 0.0
-                    for t in max(-radius, -y)...min(radius, height - 1 - y) {
-                        sum += kernel[t + radius] * scratch[row + (y + t) * width + x]
-                    }
-                    scratch[smoothed + y * width + x] = sum
+            smoothed.update(repeating: 0, count: pixels)
+            for t in -radius...radius {
+                let w = kernel[t + radius]
+                for y in max(0, -t)..<max(max(0, -t), min(height, height - t)) {
+                    let input = row + (y + t) * width, output = smoothed + y * width
+                    for x in 0..<width { output[x] += w * input[x] }
                 }
             }
         }
