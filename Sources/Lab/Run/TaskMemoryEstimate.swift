@@ -20,8 +20,8 @@ import Foundation
 ///
 /// The per-edge constants are calibrated on measured peaks (`TaskMemoryEstimateTests` checks the
 /// estimate against the peak RSS of workers on 4 000 and 16 000 points of 100 dimensions: never below
-/// it, at most 1.5× it plus 32 MiB; calibrated there, where t-SNE's measured peak was 171 MB against an
-/// estimate of 199 MB and UMAP's 88 MB against 119 MB). Metrics are not included (they work on samples or on the embedding). Other
+/// it, at most 1.5× it plus 32 MiB; calibrated there, where t-SNE's measured peak on 16 000 points was
+/// 169–171 MB against an estimate of 199 MB and UMAP's 87–88 MB against 119 MB). Metrics are not included (they work on samples or on the embedding). Other
 /// algorithms (reference implementations in Python) have no estimate and are never refused.
 struct TaskMemoryEstimate: Sendable, Equatable {
     /// What a process holds besides the data: a worker's peak on 4 000 × 100 points with PCA was 41 MB.
