@@ -6,11 +6,14 @@ import Linalg
 /// probability ∝ (c + 1)^−`zipf_exponent`, exponent 1 by default, so cluster 0 is the largest).
 ///
 /// Cluster c (from `RandomStream(seed:purpose:"datasets.word-vectors.cluster", index: c)`) has a
-/// centre μ_c with independent N(0, 1) coordinates and `rank` = min(10, dimension) random unit
+/// centre μ_c with independent N(0, `center_std`²) coordinates and `rank` = min(10, dimension) random unit
 /// directions u_c1 … u_cr (normalised Gaussian vectors). Row i (from `RandomStream(seed:purpose:
 /// "datasets.word-vectors", index: i)`) draws its cluster c by inverting the cumulative Zipf weights
-/// with one uniform, then x = μ_c + Σ_j g_j · σ_j · u_cj + (σ/10) · ε with σ_j = `cluster_std` / j
-/// (j = 1 … r) and g, ε standard normal: a few long axes per cluster and a thin isotropic shell.
+/// with one uniform, then x = μ_c + Σ_j g_j · σ_j · u_cj + (σ/20) · ε with σ_j = σ / j, σ = `cluster_std`
+/// (j = 1 … r) and g, ε standard normal: a few long axes per cluster and a thin isotropic shell. With the
+/// defaults (300 dimensions, σ = 3, `center_std` 0.2) two points of one cluster are about 6.4 apart and
+/// two centres about 4.9, so neighbouring clusters overlap at their edges instead of falling apart
+/// into as many kNN components as clusters.
 /// Row i is a pure function of (seed, i); its label is its cluster.
 public struct WordVectors: Sendable {
     /// The generator's options, declared once.
@@ -26,11 +29,14 @@ public struct WordVectors: Sendable {
                   help: "cluster c is drawn with probability ∝ (c + 1)^−exponent (0: equal sizes)"),
             .init(name: "cluster_std", defaultValue: 3, range: 0...1000, isInteger: false,
                   help: "standard deviation along a cluster's longest axis (the j-th has cluster_std / j)"),
+            .init(name: "center_std", defaultValue: 0.2, range: 0...1000, isInteger: false,
+                  help: "standard deviation of the cluster centres' coordinates"),
         ])
 
     public let dimension: Int
     public let rank: Int
     public let clusterStd: Double
+    public let centerStd: Double
     /// Cumulative cluster weights (not normalised); the last is their sum.
     let cumulativeWeights: [Double]
     /// Per cluster: centre (dimension) then `rank` unit directions (rank × dimension), row-major.
@@ -45,6 +51,7 @@ public struct WordVectors: Sendable {
         dimension = options.integer("dimension")
         rank = min(10, dimension)
         clusterStd = options.real("cluster_std")
+        centerStd = options.real("center_std")
         let clusters = options.integer("clusters")
         guard clusters * (rank + 1) * dimension <= Self.maxParameterCount else {
             throw DatasetsError.invalidOption("clusters", "\(clusters) clusters × \(rank + 1) vectors × \(dimension) dimensions exceed \(Self.maxParameterCount) values (word-vectors); use fewer clusters or dimensions")
@@ -62,7 +69,7 @@ public struct WordVectors: Sendable {
         for c in 0..<clusters {
             var rng = RandomStream(seed: seed, purpose: "datasets.word-vectors.cluster", index: UInt64(c))
             let base = c * stride
-            for j in 0..<dimension { parameters[base + j] = rng.nextGaussian() }
+            for j in 0..<dimension { parameters[base + j] = centerStd * rng.nextGaussian() }
             for r in 1...rank {
                 let at = base + r * dimension
                 var norm = 0.0
@@ -104,7 +111,7 @@ public struct WordVectors: Sendable {
         let c = cluster(for: rng.nextDouble())
         if scratch.count < dimension { scratch = [Double](repeating: 0, count: dimension) }
         let base = c * (1 + rank) * dimension
-        let noise = clusterStd / 10
+        let noise = clusterStd / 20
         clusterParameters.withUnsafeBufferPointer { p in
             for j in 0..<dimension { scratch[j] = p[base + j] }
             for r in 1...rank {

@@ -62,7 +62,7 @@ final class WordVectorsTests: XCTestCase {
         XCTAssertLessThan(Double(flatCounts.max()!) / Double(flatCounts.min()!), 1.4)
     }
 
-    /// Around its centre, a cluster spreads with variance σ² / j² along its j-th direction and (σ/10)² across.
+    /// Around its centre, a cluster spreads with variance σ² / j² along its j-th direction and (σ/20)² across.
     func testClustersAreAnisotropic() throws {
         let d = 100
         let g = try generator(["dimension": Double(d), "clusters": 3, "cluster_std": 3])
@@ -71,6 +71,8 @@ final class WordVectorsTests: XCTestCase {
         let stride = (1 + g.rank) * d
         XCTAssertEqual(g.clusterParameters.count, 3 * stride)
         let centre = Array(g.clusterParameters[0..<d])
+        let centreStd = (centre.map { $0 * $0 }.reduce(0, +) / Double(d)).squareRoot()
+        XCTAssertEqual(centreStd, 0.2, accuracy: 0.2 * 0.3, "centre coordinates have standard deviation center_std")
         func variance(along u: [Double]) -> Double {
             var s = 0.0
             for i in 0..<m.rows {
@@ -83,7 +85,7 @@ final class WordVectorsTests: XCTestCase {
         for r in [1, 2] {
             let u = Array(g.clusterParameters[r * d ..< (r + 1) * d])
             XCTAssertEqual(u.map { $0 * $0 }.reduce(0, +), 1, accuracy: 1e-12)
-            let expected = 9 / Double(r * r) + 0.09
+            let expected = 9 / Double(r * r) + 0.0225
             XCTAssertEqual(variance(along: u), expected, accuracy: 0.15 * expected, "direction \(r)")
         }
         // A direction orthogonal to all of the cluster's axes sees only the isotropic part.
@@ -101,7 +103,7 @@ final class WordVectorsTests: XCTestCase {
         }
         let norm = v.map { $0 * $0 }.reduce(0, +).squareRoot()
         v = v.map { $0 / norm }
-        XCTAssertEqual(variance(along: v), 0.09, accuracy: 0.03)
+        XCTAssertEqual(variance(along: v), 0.0225, accuracy: 0.006)
     }
 
     func testLimitsAreChecked() throws {
@@ -113,6 +115,6 @@ final class WordVectorsTests: XCTestCase {
         }
         XCTAssertThrowsError(try DatasetLoader.validate(DatasetRequest(name: "word-vectors", options: ["zipf": 1])))
         XCTAssertNoThrow(try DatasetLoader.validate(DatasetRequest(name: "word-vectors", n: 3_000_000)))
-        XCTAssertEqual(DatasetLoader.allowedOptions(for: "word-vectors"), ["size", "dimension", "clusters", "zipf_exponent", "cluster_std"])
+        XCTAssertEqual(DatasetLoader.allowedOptions(for: "word-vectors"), ["size", "dimension", "clusters", "zipf_exponent", "cluster_std", "center_std"])
     }
 }

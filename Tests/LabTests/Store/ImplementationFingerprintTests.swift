@@ -38,7 +38,7 @@ final class ImplementationFingerprintTests: XCTestCase {
         "metrics/2": "9e0736e01e4b1c67",
         "umap-blocks/2": "9bf3f4ec4526927b",
         "table/1": "26e668d0d40594c0",
-        "generator:word-vectors/1": "b89fde9a5b05d79d",
+        "generator:word-vectors/1": "37cfe8595b01c270",
         "generator:augmented-mnist/1": "48522640b22b26c3",
     ]
 
