@@ -111,6 +111,10 @@ extension DatasetLoader {
 
     // MARK: Files
 
+    /// Loads a `.csv`, `.npy` or IDX file (and its labels file). A `.npy` file is read through a memory
+    /// map and, when n < its rows, only the chosen rows are decoded (chosen from the row count and
+    /// labels alone, exactly as a whole read followed by the subsample would choose them), so a
+    /// 3 000 000 × 300 file is never held twice; a non-finite value counts only in a chosen row.
     static func loadFile(_ request: DatasetRequest, seed: UInt64) throws -> Dataset {
         guard let path = request.path, !path.isEmpty else {
             throw DatasetsError.invalidRequest("data set 'file' needs a path (.csv, .npy, .idx, .idx.gz or *-ubyte[.gz])")
@@ -120,50 +124,41 @@ extension DatasetLoader {
             throw DatasetsError.io(path: url.path, detail: "no such readable file")
         }
         let lower = path.lowercased()
-        var data: Matrix
+        if request.labelColumn != nil && !lower.hasSuffix(".csv") {
+            throw DatasetsError.invalidRequest("labelColumn applies to CSV files only; \(path) is not .csv")
+        }
+        var identity = try Checksum.sha256(fileAt: url)
         var labels: [Int]? = nil
+        if let labelsPath = request.labelsPath {
+            labels = try readLabelsFile(labelsPath)
+            identity += "\nlabels=" + (try Checksum.sha256(fileAt: URL(fileURLWithPath: labelsPath)))
+        }
+        var data: Matrix
         var imageShape: [Int]? = nil
+        var subsampledFrom: Int? = nil
         if lower.hasSuffix(".csv") {
             let table = try CSV.read(from: url, labelColumn: request.labelColumn)
             data = table.data
-            labels = table.labels
+            if labels == nil { labels = table.labels }  // a labels file wins over a label column
+        } else if lower.hasSuffix(".npy") {
+            let rows = try NPY.readShape(of: url).rows
+            if let labels, labels.count != rows {
+                throw DatasetsError.labelCountMismatch(dataCount: rows, labelCount: labels.count, labelsPath: request.labelsPath ?? path)
+            }
+            var subset: [Int]? = nil
+            if let n = request.n, n < rows {
+                subset = try Preprocessing.subsampleIndices(total: rows, n: n, method: request.subsample, labels: labels, seed: seed)
+            }
+            data = try NPY.readRows(from: url, rows: subset)
+            if let subset {
+                labels = labels.map { l in subset.map { l[$0] } }
+                subsampledFrom = rows
+            }
         } else {
-            if request.labelColumn != nil {
-                throw DatasetsError.invalidRequest("labelColumn applies to CSV files only; \(path) is not .csv")
-            }
-            if lower.hasSuffix(".npy") {
-                data = try NPY.readMatrix(from: url)
-            } else {
-                let bytes = try IDX.readBytes(url)
-                data = try IDX.decodeMatrix(bytes, path: url.path)
-                let shape = try bytes.withUnsafeBytes { try IDX.parseHeader($0, path: url.path).shape }
-                if shape.count == 3 { imageShape = Array(shape.dropFirst()) }
-            }
-        }
-        var identity = try Checksum.sha256(fileAt: url)
-        if let labelsPath = request.labelsPath {
-            let lurl = URL(fileURLWithPath: labelsPath)
-            guard FileManager.default.isReadableFile(atPath: lurl.path) else {
-                throw DatasetsError.io(path: lurl.path, detail: "no such readable labels file")
-            }
-            let l = labelsPath.lowercased()
-            if l.hasSuffix(".npy") {
-                labels = try NPY.readLabels(from: lurl)
-            } else if l.hasSuffix(".csv") {
-                let t = try CSV.read(from: lurl, hasHeader: nil)
-                guard t.data.cols == 1 else {
-                    throw DatasetsError.badHeader(path: lurl.path, detail: "a labels CSV must have one column, found \(t.data.cols)")
-                }
-                labels = try t.data.storage.enumerated().map { i, v in
-                    guard v.rounded() == v, let label = try? Checked.int(Double(v), "label", in: -(1 << 53)...(1 << 53)) else {
-                        throw DatasetsError.nonNumericCell(path: lurl.path, row: i + 1, column: 1, text: "\(v)")
-                    }
-                    return label
-                }
-            } else {
-                labels = try IDX.readLabels(from: lurl)
-            }
-            identity += "\nlabels=" + (try Checksum.sha256(fileAt: lurl))
+            let bytes = try IDX.readBytes(url)
+            data = try IDX.decodeMatrix(bytes, path: url.path)
+            let shape = try bytes.withUnsafeBytes { try IDX.parseHeader($0, path: url.path).shape }
+            if shape.count == 3 { imageShape = Array(shape.dropFirst()) }
         }
         if let labels, labels.count != data.rows {
             throw DatasetsError.labelCountMismatch(dataCount: data.rows, labelCount: labels.count, labelsPath: request.labelsPath ?? path)
@@ -171,11 +166,35 @@ extension DatasetLoader {
         if let bad = data.firstNonFinite() {
             throw DatasetsError.nonFinite(source: path, row: bad.row, column: bad.col, value: bad.value)
         }
-        let (m, l, selection) = try select(data, labels: labels, request: request, seed: seed, keepGlobalScale: false)
+        let (m, l, selection) = try select(data, labels: labels, request: request, seed: seed, keepGlobalScale: false,
+                                           subsampledFrom: subsampledFrom)
         var checksum = identity
         if request.labelsPath != nil || !selection.isEmpty || request.labelColumn != nil {
             checksum = Checksum.sha256(text: "file\n\(identity)\nlabelColumn=\(request.labelColumn ?? "")\n\(selection)")
         }
         return Dataset(name: "file", data: m, labels: l, checksum: checksum, imageShape: imageShape)
+    }
+
+    /// Reads a labels file: `.npy`, a one-column CSV, or IDX.
+    static func readLabelsFile(_ labelsPath: String) throws -> [Int] {
+        let lurl = URL(fileURLWithPath: labelsPath)
+        guard FileManager.default.isReadableFile(atPath: lurl.path) else {
+            throw DatasetsError.io(path: lurl.path, detail: "no such readable labels file")
+        }
+        let l = labelsPath.lowercased()
+        if l.hasSuffix(".npy") { return try NPY.readLabels(from: lurl) }
+        if l.hasSuffix(".csv") {
+            let t = try CSV.read(from: lurl, hasHeader: nil)
+            guard t.data.cols == 1 else {
+                throw DatasetsError.badHeader(path: lurl.path, detail: "a labels CSV must have one column, found \(t.data.cols)")
+            }
+            return try t.data.storage.enumerated().map { i, v in
+                guard v.rounded() == v, let label = try? Checked.int(Double(v), "label", in: -(1 << 53)...(1 << 53)) else {
+                    throw DatasetsError.nonNumericCell(path: lurl.path, row: i + 1, column: 1, text: "\(v)")
+                }
+                return label
+            }
+        }
+        return try IDX.readLabels(from: lurl)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 extension DatasetLoader {
     /// Checks `request` without loading data (for spec validation): the name is known, generator
-    /// options are accepted and in range, the split exists, n is positive, and `file` has a path.
+    /// options are accepted and in range (n within an indexed generator's size), the split exists, n is positive, and `file` has a path.
     /// - Throws: the same `DatasetsError` that `load` would throw for these mistakes.
     public static func validate(_ request: DatasetRequest, registry: DatasetRegistry = .standard) throws {
         if let n = request.n, n < 1 { throw DatasetsError.invalidRequest("n must be at least 1, got \(n)") }
@@ -31,6 +31,11 @@ extension DatasetLoader {
             _ = try SyntheticManifolds.generate(request.name, n: 1, seed: 0, options: request.options)
             return
         }
-        throw DatasetsError.unknownDataset(request.name, known: registry.entries.map(\.name) + generatorNames + ["file"])
+        if let declaration = IndexedGenerators.declaration(of: request.name) {
+            let options = try indexedOptions(declaration, request)
+            if declaration.name == WordVectors.declaration.name { _ = try WordVectors(options: options, seed: 0) }
+            return
+        }
+        throw DatasetsError.unknownDataset(request.name, known: registry.entries.map(\.name) + generatorNames + indexedGeneratorNames + ["file"])
     }
 }

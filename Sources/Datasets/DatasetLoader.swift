@@ -9,6 +9,10 @@ public enum DatasetLoader {
     /// Names of the synthetic generators.
     public static var generatorNames: [String] { SyntheticManifolds.generatorOptions.map(\.name) }
 
+    /// Names of the generators for millions of points whose row i is a pure function of (seed, i)
+    /// (`augmented-mnist`, `word-vectors`; see `IndexedGenerators`).
+    public static var indexedGeneratorNames: [String] { IndexedGenerators.names }
+
     /// Version of the code that turns a request into a matrix (decoding, subsampling, scaling,
     /// and for generators the generator itself). Bump the entry in the same change as anything
     /// that may alter the loaded bytes, so that results computed on the old data are recomputed.
@@ -17,12 +21,15 @@ public enum DatasetLoader {
         switch name {
         case "file": return 1
         case _ where registryNames.contains(name): return 1
+        case _ where indexedGeneratorNames.contains(name): return IndexedGenerators.implementationVersion(of: name)
         default: return SyntheticManifolds.implementationVersion(of: name)
         }
     }
 
-    /// Options `generator` accepts (its own plus `noise` and `ambient_dimension`); empty for unknown names.
+    /// Options `generator` accepts (its own plus `noise` and `ambient_dimension`, or an indexed generator's
+    /// declared options); empty for unknown names.
     public static func allowedOptions(for generator: String) -> [String] {
+        if let declaration = IndexedGenerators.declaration(of: generator) { return declaration.options.map(\.name) }
         guard let entry = SyntheticManifolds.generatorOptions.first(where: { $0.name == generator }) else { return [] }
         return entry.options + SyntheticManifolds.commonOptions
     }
@@ -58,7 +65,10 @@ public enum DatasetLoader {
         if generatorNames.contains(request.name) {
             return try loadSynthetic(request, seed: seed)
         }
-        throw DatasetsError.unknownDataset(request.name, known: registry.entries.map(\.name) + generatorNames + ["file"])
+        if let declaration = IndexedGenerators.declaration(of: request.name) {
+            return try loadIndexed(declaration, request: request, seed: seed, registry: registry, fetcher: fetcher, progress: progress)
+        }
+        throw DatasetsError.unknownDataset(request.name, known: registry.entries.map(\.name) + generatorNames + indexedGeneratorNames + ["file"])
     }
 
     // MARK: Synthetic

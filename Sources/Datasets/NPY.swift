@@ -3,8 +3,9 @@ import Linalg
 
 /// Reader and writer for NumPy `.npy` files (format versions 1.0, 2.0 and 3.0).
 ///
-/// Reading accepts float32/float64, int8...int64 and uint8...uint64 in either byte order,
-/// C order only. Writing produces version 1.0, little-endian float32 (matrices)
+/// Reading accepts float16/float32/float64, int8...int64 and uint8...uint64 in either byte order,
+/// C order only. Matrices are read through a memory map straight into one `Float` allocation
+/// (`readRows(from:rows:)`: a subset decodes only its own rows, so only their pages are read). Writing produces version 1.0, little-endian float32 (matrices)
 /// or int64 (labels), byte-for-byte deterministic, through an atomic temp + rename.
 public enum NPY {
     /// The 6 magic bytes `\x93NUMPY`.
@@ -65,8 +66,86 @@ public enum NPY {
     /// - Throws: `DatasetsError` for a bad magic number, Fortran order, an unsupported dtype,
     ///   a truncated file, or a NaN/infinite value.
     public static func readMatrix(from url: URL) throws -> Matrix {
-        let bytes = try readFile(url)
-        return try decodeMatrix(bytes, path: url.path)
+        try readRows(from: url, rows: nil)
+    }
+
+    /// The matrix shape (rows, columns) of a `.npy` file as `readMatrix` sees it, from its header alone
+    /// (the header is still checked against the file size).
+    public static func readShape(of url: URL) throws -> (rows: Int, cols: Int) {
+        try DatasetLoader.readMapped(url) { raw in
+            let h = try parseHeader(raw, path: url.path)
+            return try matrixShape(h, path: url.path)
+        }
+    }
+
+    /// Reads the rows `rows` (file row numbers, in that order; nil = all) of a `.npy` file as a matrix
+    /// of `Float`, through a memory map: the payload is never copied whole, only the chosen rows are
+    /// decoded (one allocation of rows × columns floats), and only their pages are read.
+    /// - Throws: as `readMatrix`; `invalidRequest` for a row outside the file; a non-finite value
+    ///   is reported with its row in the file.
+    public static func readRows(from url: URL, rows: [Int]?) throws -> Matrix {
+        try DatasetLoader.readMapped(url) { raw in try decodeRows(raw, rows: rows, path: url.path) }
+    }
+
+    /// (rows, columns) of an array: shape (n,) is n × 1, shape (n, d1, d2, ...) is n × (d1·d2·...).
+    static func matrixShape(_ h: Header, path: String) throws -> (rows: Int, cols: Int) {
+        guard !h.shape.isEmpty else {
+            throw DatasetsError.badHeader(path: path, detail: "0-dimensional array; expected a vector or matrix")
+        }
+        return (h.shape[0], h.shape.count == 1 ? 1 : h.shape.dropFirst().reduce(1, *))
+    }
+
+    /// Decodes the rows `rows` (nil = all) of the `.npy` bytes `raw` to `Float`: each value converted
+    /// as `Float(Double(value))`, the same bits as decoding to `Double` first.
+    static func decodeRows(_ raw: UnsafeRawBufferPointer, rows: [Int]?, path: String) throws -> Matrix {
+        let h = try parseHeader(raw, path: path)
+        let (total, cols) = try matrixShape(h, path: path)
+        if let bad = rows?.first(where: { $0 < 0 || $0 >= total }) {
+            throw DatasetsError.invalidRequest("\(path): row \(bad) requested but the file has \(total) rows")
+        }
+        let outRows = rows?.count ?? total
+        let count: Int
+        do { count = try Checked.product(outRows, cols, "rows × columns of \(path)") } catch {
+            throw DatasetsError.sizeMismatch(path: path, detail: "\(outRows) rows × \(cols) columns is too large")
+        }
+        var storage = [Float](repeating: 0, count: count)
+        var nonFinite: (row: Int, col: Int, value: Float)? = nil
+        storage.withUnsafeMutableBufferPointer { out in
+            for k in 0..<outRows where nonFinite == nil {
+                let row = rows?[k] ?? k
+                let target = UnsafeMutableBufferPointer(rebasing: out[k * cols ..< (k + 1) * cols])
+                decodeFloats(raw, header: h, first: row * cols, into: target)
+                if let j = target.firstIndex(where: { !$0.isFinite }) { nonFinite = (row, j, target[j]) }
+            }
+        }
+        if let bad = nonFinite {
+            throw DatasetsError.nonFinite(source: path, row: bad.row, column: bad.col, value: bad.value)
+        }
+        return try Matrix(rows: outRows, cols: cols, storage: storage)
+    }
+
+    /// Converts `out.count` elements starting at flat element `first` to `Float` (via `Double`).
+    static func decodeFloats(_ raw: UnsafeRawBufferPointer, header h: Header, first: Int, into out: UnsafeMutableBufferPointer<Float>) {
+        let base = raw.baseAddress! + h.dataOffset + first * h.size
+        let big = h.bigEndian
+        func load<T: FixedWidthInteger>(_ type: T.Type, _ i: Int) -> T {
+            let v = (base + i * MemoryLayout<T>.size).loadUnaligned(as: T.self)
+            return big ? T(bigEndian: v) : T(littleEndian: v)
+        }
+        let n = out.count
+        switch (h.kind, h.size) {
+        case ("f", 2): for i in 0..<n { out[i] = Float(Float16(bitPattern: load(UInt16.self, i))) }
+        case ("f", 4): for i in 0..<n { out[i] = Float(bitPattern: load(UInt32.self, i)) }
+        case ("f", 8): for i in 0..<n { out[i] = Float(Double(bitPattern: load(UInt64.self, i))) }
+        case ("i", 1): for i in 0..<n { out[i] = Float(Double(load(Int8.self, i))) }
+        case ("i", 2): for i in 0..<n { out[i] = Float(Double(load(Int16.self, i))) }
+        case ("i", 4): for i in 0..<n { out[i] = Float(Double(load(Int32.self, i))) }
+        case ("i", 8): for i in 0..<n { out[i] = Float(Double(load(Int64.self, i))) }
+        case ("u", 1): for i in 0..<n { out[i] = Float(Double(load(UInt8.self, i))) }
+        case ("u", 2): for i in 0..<n { out[i] = Float(Double(load(UInt16.self, i))) }
+        case ("u", 4): for i in 0..<n { out[i] = Float(Double(load(UInt32.self, i))) }
+        default: for i in 0..<n { out[i] = Float(Double(load(UInt64.self, i))) }
+        }
     }
 
     /// Reads a 1-D (or n × 1) integer `.npy` array as labels. Float arrays are accepted
@@ -78,21 +157,7 @@ public enum NPY {
 
     /// Decodes `.npy` bytes to a matrix (see `readMatrix(from:)`); `path` names the source in errors.
     public static func decodeMatrix(_ bytes: [UInt8], path: String = "<npy>") throws -> Matrix {
-        let parsed = try parseHeader(bytes, path: path)
-        let shape = parsed.shape
-        guard !shape.isEmpty else {
-            throw DatasetsError.badHeader(path: path, detail: "0-dimensional array; expected a vector or matrix")
-        }
-        let rows = shape[0]
-        let cols = shape.count == 1 ? 1 : shape.dropFirst().reduce(1, *)
-        let values = try decodeValues(bytes, header: parsed, path: path)
-        var storage = [Float](repeating: 0, count: values.count)
-        for i in 0..<values.count { storage[i] = Float(values[i]) }
-        let m = try Matrix(rows: rows, cols: cols, storage: storage)
-        if let bad = m.firstNonFinite() {
-            throw DatasetsError.nonFinite(source: path, row: bad.row, column: bad.col, value: bad.value)
-        }
-        return m
+        try bytes.withUnsafeBytes { try decodeRows($0, rows: nil, path: path) }
     }
 
     /// Decodes `.npy` bytes to labels (see `readLabels(from:)`).
@@ -132,6 +197,11 @@ public enum NPY {
 
     /// Parses the preamble and header dictionary; checks that the payload size matches the shape.
     static func parseHeader(_ bytes: [UInt8], path: String) throws -> Header {
+        try bytes.withUnsafeBytes { try parseHeader($0, path: path) }
+    }
+
+    /// Parses the preamble and header dictionary of the bytes `bytes` (e.g. a mapped file).
+    static func parseHeader(_ bytes: UnsafeRawBufferPointer, path: String) throws -> Header {
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             let found = bytes.prefix(6).map { String(format: "%02x", $0) }.joined()
             throw DatasetsError.badMagic(path: path, expected: "93 'NUMPY'", found: found.isEmpty ? "(empty file)" : found)
@@ -164,8 +234,8 @@ public enum NPY {
         guard order == "False" else { throw DatasetsError.badHeader(path: path, detail: "fortran_order is \(order)") }
         let d = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
         guard d.count >= 3, let size = Int(d.dropFirst(2)), let kind = d.dropFirst().first,
-              "fiu".contains(kind), [1, 2, 4, 8].contains(size), !(kind == "f" && size < 4) else {
-            throw DatasetsError.unsupportedDType(path: path, dtype: "'\(d)' (supported: float32, float64, int8-int64, uint8-uint64)")
+              "fiu".contains(kind), [1, 2, 4, 8].contains(size), !(kind == "f" && size == 1) else {
+            throw DatasetsError.unsupportedDType(path: path, dtype: "'\(d)' (supported: float16, float32, float64, int8-int64, uint8-uint64)")
         }
         let orderChar = d.first ?? "<"
         guard "<>|=".contains(orderChar) else { throw DatasetsError.unsupportedDType(path: path, dtype: d) }
@@ -179,8 +249,15 @@ public enum NPY {
             }
             shape.append(v)
         }
-        let count = shape.reduce(1, *)
         let dataOffset = headerStart + headerLength
+        var count = 1
+        for extent in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard !overflow, product <= (Int.max - dataOffset) / size else {
+                throw DatasetsError.badHeader(path: path, detail: "shape \(shapeText) is too large")
+            }
+            count = product
+        }
         let expected = dataOffset + count * size
         if bytes.count < expected {
             throw DatasetsError.truncated(path: path, expectedBytes: expected, actualBytes: bytes.count)
@@ -225,6 +302,7 @@ public enum NPY {
                 return big ? T(bigEndian: v) : T(littleEndian: v)
             }
             switch (h.kind, h.size) {
+            case ("f", 2): for i in 0..<h.count { out[i] = Double(Float(Float16(bitPattern: load(UInt16.self, i)))) }
             case ("f", 4): for i in 0..<h.count { out[i] = Double(Float(bitPattern: load(UInt32.self, i))) }
             case ("f", 8): for i in 0..<h.count { out[i] = Double(bitPattern: load(UInt64.self, i)) }
             case ("i", 1): for i in 0..<h.count { out[i] = Double(load(Int8.self, i)) }

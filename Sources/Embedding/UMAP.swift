@@ -231,7 +231,8 @@ public struct UMAP: EmbeddingAlgorithm {
         diagnostics["layout_edges"] = Double(layout.tail.count)
         timer.measure("optimize") {
             layout.optimise(head: &embedding, dim: nComponents, tailEmbedding: nil, tailCount: n,
-                            seed: RandomStream.derive(seed: seed, purpose: "umap.optimize", index: 0))
+                            seed: RandomStream.derive(seed: seed, purpose: "umap.optimize", index: 0),
+                            progress: progress.map { report in { report("optimize", $0) } })
         }
         progress?("optimize", 1)
         if embedding.contains(where: { !$0.isFinite }) {

@@ -28,6 +28,13 @@ struct DatasetsCommand: ParsableCommand {
             for (name, options) in SyntheticManifolds.generatorOptions {
                 print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(options.joined(separator: ", "))")
             }
+            print("Generators for millions of points (row i a pure function of seed and i; options with defaults):")
+            for declaration in IndexedGenerators.declarations {
+                print("  \(declaration.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(declaration.description)")
+                for option in declaration.options {
+                    print("      \(option.name) = \(option.isInteger ? String(Int(option.defaultValue)) : String(option.defaultValue)): \(option.help)")
+                }
+            }
             print("Files: name 'file' with path (.csv, .npy, IDX raw or .gz), optional labelsPath / labelColumn.")
         }
     }
@@ -73,13 +80,23 @@ struct DatasetsCommand: ParsableCommand {
         @Option(help: "Split: all, train or test.") var split: String?
         @Option(help: "Seed for generators and subsampling.") var seed: UInt64 = 0
         @Option(help: "Subsampling: random, stratified or first.") var subsample: String = "random"
+        @Option(name: .customLong("option"), help: "Generator option as key=value (repeatable), e.g. dimension=50.") var options: [String] = []
+        @Option(help: "Also write the points to this .npy file (float32) and the labels beside it (<stem>.labels.npy).") var save: String?
         func validate() throws {
             if let n, n < 1 { throw ValidationError("--n must be at least 1, got \(n)") }
         }
 
         func run() throws {
             guard let method = Subsample(rawValue: subsample) else { throw ValidationError("subsample must be random, stratified or first") }
-            let request = DatasetRequest(name: name, n: n, split: split, subsample: method)
+            var values: [String: Double] = [:]
+            for option in options {
+                let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let value = Double(parts[1]), value.isFinite else {
+                    throw ValidationError("--option must be key=number, got '\(option)'")
+                }
+                values[parts[0]] = value
+            }
+            let request = DatasetRequest(name: name, n: n, split: split, subsample: method, options: values)
             let start = Clock.wallSeconds()
             let d = try DatasetLoader.load(request, seed: seed)
             let seconds = Clock.wallSeconds() - start
@@ -94,6 +111,15 @@ struct DatasetsCommand: ParsableCommand {
             print(String(format: "values in [%g, %g]", lo, hi))
             print("checksum: \(d.checksum)")
             print(String(format: "load time: %.3f s", seconds))
+            if let save {
+                let url = URL(fileURLWithPath: save)
+                try NPY.write(d.data, to: url)
+                if let labels = d.labels {
+                    let stem = url.pathExtension == "npy" ? url.deletingPathExtension() : url
+                    try NPY.write(labels: labels, to: URL(fileURLWithPath: stem.path + ".labels.npy"))
+                }
+                print("saved: \(url.path)")
+            }
         }
     }
 }

@@ -27,9 +27,18 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Reuse results made by other code (a changed implementation fingerprint) instead of recomputing them; they are marked as made by older code.")
     var reuseStale = false
 
+    @Option(help: "Memory the run's tasks may use together, e.g. 16G (units K, M, G, T); default this machine's memory. A task whose estimated peak exceeds its share is not started.")
+    var memoryLimit: String?
+
     func run() throws {
         try threadOptions.apply()
         try isolationOptions.validate()
+        let limit = try memoryLimit.map { text -> Int in
+            guard let bytes = MemoryLimit.parse(text) else {
+                throw UsageError(message: "--memory-limit must be a whole number with an optional unit K, M, G or T (e.g. 16G), got '\(text)'")
+            }
+            return bytes
+        }
         let parsedShard = try shard.map(Self.parseShard)
         let parsed = try specs.map { try SpecParser.parse(path: $0) }  // validate all before running any
         var failed = 0
@@ -37,7 +46,7 @@ struct RunCommand: ParsableCommand {
             let runner = Runner(options: RunOptions(resultsRoot: URL(fileURLWithPath: output), force: force,
                                                     shard: parsedShard, isolation: isolationOptions.isolation,
                                                     jobs: isolationOptions.jobs, taskTimeout: isolationOptions.taskTimeout,
-                                                    reuseStale: reuseStale), log: { line in
+                                                    reuseStale: reuseStale, memoryLimit: limit), log: { line in
                 print(line)
                 fflush(stdout)
             })

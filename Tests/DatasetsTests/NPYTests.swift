@@ -100,6 +100,90 @@ final class NPYTests: XCTestCase {
         }
     }
 
+    /// float16 (half precision) in both byte orders: exact known values, subnormals, the largest finite value.
+    func testFloat16() throws {
+        let halves: [(UInt16, Float)] = [(0x3C00, 1), (0xC000, -2), (0x3800, 0.5), (0x7BFF, 65504),
+                                         (0x0001, 0x1p-24), (0x3555, 0.333251953125), (0x0000, 0)]
+        for bigEndian in [false, true] {
+            var payload: [UInt8] = []
+            for (bits, _) in halves { withUnsafeBytes(of: bigEndian ? bits.bigEndian : bits.littleEndian) { payload += $0 } }
+            let m = try NPY.decodeMatrix(npy(descr: bigEndian ? ">f2" : "<f2", shape: "(7,)", payload: payload))
+            XCTAssertEqual(m.storage, halves.map(\.1))
+        }
+        var inf: [UInt8] = []
+        for bits: UInt16 in [0x3C00, 0x7C00] { withUnsafeBytes(of: bits.littleEndian) { inf += $0 } }
+        XCTAssertThrowsError(try NPY.decodeMatrix(npy(descr: "<f2", shape: "(1, 2)", payload: inf))) {
+            guard case let .nonFinite(_, row, column, _) = $0 as? DatasetsError else { return XCTFail("\($0)") }
+            XCTAssertEqual([row, column], [0, 1])
+        }
+    }
+
+    /// A 1000 × 7 float32 file (and its float16 twin): a subset of rows decodes exactly those rows of the
+    /// whole file; the loader's subsample reads only those rows and matches selecting from the whole.
+    func testRowSubsetsFromTheMappedFile() throws {
+        let rows = 1000, cols = 7
+        var rng = RandomStream(seed: 4)
+        let values = (0..<(rows * cols)).map { _ in Float(Float16(Float(rng.nextGaussian()))) }  // exact in float16
+        let full = try Matrix(rows: rows, cols: cols, storage: values)
+        let url32 = dir.appendingPathComponent("x32.npy")
+        try NPY.write(full, to: url32)
+        var payload16: [UInt8] = []
+        for v in values { withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { payload16 += $0 } }
+        let url16 = dir.appendingPathComponent("x16.npy")
+        try Data(npy(descr: "<f2", shape: "(\(rows), \(cols))", payload: payload16)).write(to: url16)
+        let labels = (0..<rows).map { $0 % 4 }
+        let labelsURL = dir.appendingPathComponent("y.npy")
+        try NPY.write(labels: labels, to: labelsURL)
+        XCTAssertEqual(try NPY.readShape(of: url16).rows, rows)
+        XCTAssertEqual(try NPY.readShape(of: url16).cols, cols)
+        for url in [url32, url16] {
+            XCTAssertEqual(try NPY.readMatrix(from: url), full)
+            let pick = [999, 0, 17, 17, 500]
+            XCTAssertEqual(try NPY.readRows(from: url, rows: pick), full.selectingRows(pick))
+            XCTAssertThrowsError(try NPY.readRows(from: url, rows: [1000])) { XCTAssertTrue("\($0)".contains("row 1000"), "\($0)") }
+            for method in Subsample.allCases {
+                let request = DatasetRequest(name: "file", n: 60, subsample: method, path: url.path, labelsPath: labelsURL.path)
+                let d = try DatasetLoader.load(request, seed: 8)
+                let idx = try Preprocessing.subsampleIndices(total: rows, n: 60, method: method, labels: labels, seed: 8)
+                XCTAssertEqual(d.data, full.selectingRows(idx), "\(method)")
+                XCTAssertEqual(d.labels, idx.map { labels[$0] })
+            }
+        }
+        // The float32 file's subsample has the checksum a whole read followed by selection always had.
+        let request = DatasetRequest(name: "file", n: 60, path: url32.path)
+        let identity = try Checksum.sha256(fileAt: url32)
+        let selection = "n=60\nsubsample=random\nseed=8"
+        XCTAssertEqual(try DatasetLoader.load(request, seed: 8).checksum,
+                       Checksum.sha256(text: "file\n\(identity)\nlabelColumn=\n\(selection)"))
+        XCTAssertThrowsError(try DatasetLoader.load(DatasetRequest(name: "file", n: 1001, path: url32.path), seed: 8)) {
+            XCTAssertTrue("\($0)".contains("1001"), "\($0)")
+        }
+    }
+
+    /// Truncated files, wrong element types and absurd shapes are refused with the file named.
+    func testTruncatedAndWrongTypeFiles() throws {
+        let url = dir.appendingPathComponent("t.npy")
+        try Data(npy(descr: "<f4", shape: "(3000, 300)", payload: Array(repeating: 0, count: 4 * 300 * 1000))).write(to: url)
+        XCTAssertThrowsError(try DatasetLoader.load(DatasetRequest(name: "file", n: 10, path: url.path), seed: 1)) {
+            guard case let .truncated(path, expected, actual)? = $0 as? DatasetsError else { return XCTFail("\($0)") }
+            XCTAssertEqual(path, url.path)
+            XCTAssertEqual(expected, 128 + 4 * 300 * 3000)
+            XCTAssertEqual(actual, 128 + 4 * 300 * 1000)
+        }
+        for descr in ["<U5", "|b1", "<c8", "|O", "<f1", "<f16"] {
+            try Data(npy(descr: descr, shape: "(2,)", payload: Array(repeating: 0, count: 10))).write(to: url)
+            XCTAssertThrowsError(try NPY.readShape(of: url), descr) {
+                guard case let .unsupportedDType(path, dtype)? = $0 as? DatasetsError else { return XCTFail("\(descr): \($0)") }
+                XCTAssertEqual(path, url.path)
+                XCTAssertTrue(dtype.contains("float16"), dtype)
+            }
+        }
+        try Data(npy(descr: "<f4", shape: "(4611686018427387904, 4)", payload: [])).write(to: url)
+        XCTAssertThrowsError(try NPY.readRows(from: url, rows: nil)) {
+            guard case .badHeader? = $0 as? DatasetsError else { return XCTFail("\($0)") }
+        }
+    }
+
     /// Cross-check against numpy when it is installed.
     func testNumpyReadsOurFile() throws {
         let python = "/usr/bin/env"

@@ -195,6 +195,32 @@ final class CommandLineTests: XCTestCase {
 
     // MARK: run and figures
 
+    /// The generators for millions of points are named by list and saved by datasets info; n above a
+    /// generator's size fails its task (status 1) with the limit; a bad --memory-limit is a usage error.
+    func testLargeGeneratorsInListsSpecsAndInfo() throws {
+        let list = try MBenchProcess.run(["list", "datasets"])
+        XCTAssertTrue(list.stdout.contains("augmented-mnist  (options: size, rotation"), list.stdout)
+        XCTAssertTrue(list.stdout.contains("word-vectors  (options: size, dimension"), list.stdout)
+        let info = try MBenchProcess.run(["datasets", "info", "word-vectors", "--n", "50", "--option", "dimension=7",
+                                          "--save", path("w.npy")])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("word-vectors: 50 × 7"), info.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path("w.labels.npy")))
+        let spec = path("big.yaml")
+        try """
+        name: big
+        datasets:
+          - {name: word-vectors, n: 4000000}
+        algorithms: [{name: pca}]
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let bad = try MBenchProcess.run(["run", spec, "--output", path("out")])
+        XCTAssertEqual(bad.status, 1, bad.stdout + bad.stderr)
+        XCTAssertTrue((bad.stdout + bad.stderr).contains("it can make at most 3000000"), bad.stdout + bad.stderr)
+        let limit = try MBenchProcess.run(["run", spec, "--memory-limit", "16GB", "--output", path("out")])
+        XCTAssertEqual(limit.status, 2)
+        XCTAssertTrue(limit.stderr.contains("--memory-limit must be"), limit.stderr)
+    }
+
     func testRunThenFiguresDrawsTheSamePNG() throws {
         let spec = try write("tiny.yaml", """
             name: tiny

@@ -23,10 +23,24 @@ struct TaskScheduler {
 
     /// Runs every pending task; `finished` receives each outcome as soon as its task ends (one
     /// call at a time), so the runner stores it at once and a killed run keeps what finished.
+    /// A task whose estimated peak memory exceeds its share of the limit is not started: its outcome is
+    /// an error naming the estimate and the limit, and nothing of it is written.
     func execute(_ pending: [PendingTask], finished: @escaping (PendingTask, TaskOutcome) -> Void) {
+        var runnable: [PendingTask] = []
+        var concurrent = max(1, min(options.jobs, pending.count))
+        if case .inProcess = options.isolation { concurrent = 1 }
+        let limit = MemoryLimit.perTask(configured: options.memoryLimit, jobs: concurrent)
+        for item in pending {
+            if let limit, let message = TaskMemoryEstimate.of(item.task)?.refusal(limit: limit) {
+                log("\(item.tag): \(message)")
+                finished(item, .error(message))
+            } else {
+                runnable.append(item)
+            }
+        }
         switch options.isolation {
-        case .inProcess: inProcess(pending, finished: finished)
-        case .worker(let launcher): isolated(pending, launcher: launcher, finished: finished)
+        case .inProcess: inProcess(runnable, finished: finished)
+        case .worker(let launcher): isolated(runnable, launcher: launcher, finished: finished)
         }
     }
 
@@ -37,6 +51,7 @@ struct TaskScheduler {
         let slots = JobSlots(pending: pending, launcher: launcher, spec: spec, store: store, log: log, finished: finished,
                              threads: max(1, Parallel.threadCount / jobs),
                              root: options.resultsRoot.standardizedFileURL.path)
+        slots.singleJob = jobs == 1
         if jobs == 1 {
             slots.runSlot()
         } else {
@@ -63,6 +78,8 @@ struct TaskScheduler {
         let finished: (PendingTask, TaskOutcome) -> Void
         let threads: Int
         let root: String
+        /// Whether only one worker runs at a time.
+        var singleJob = true
         let lock = NSLock()
         var next = 0
 
@@ -99,9 +116,12 @@ struct TaskScheduler {
         }
 
         private func run(_ item: PendingTask) -> TaskOutcome {
+            // One job at a time on a terminal: the worker shows its progress there (several would share one line).
+            let terminal = singleJob ? TerminalProgress.terminalPath : nil
             let ticket = WorkerTicket(mode: .run, task: item.task, context: TaskContext(spec), resultsRoot: root,
                                       reuseFrom: item.earlier?.record.experiment, fingerprint: item.fingerprint,
-                                      reportPath: "", threads: threads, bench: nil)
+                                      reportPath: "", threads: threads, bench: nil, progressTerminal: terminal)
+            defer { if terminal != nil { TerminalProgress.clearLine() } }
             switch launcher.launch(ticket, task: item.task, experiment: spec.name, folder: store.resultsDirectory,
                                    timeLimit: item.timeLimit) {
             case .record(let record): return .success(record)

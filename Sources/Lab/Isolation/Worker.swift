@@ -37,6 +37,8 @@ public struct WorkerTicket: Codable, Sendable {
     public var threads: Int
     /// Benchmark settings (`bench` mode only).
     public var bench: BenchTicket?
+    /// The parent's terminal (e.g. /dev/pts/3) to show the fit's progress on; nil = quiet.
+    public var progressTerminal: String? = nil
 }
 
 /// The benchmark settings a `bench` worker needs.
@@ -99,7 +101,10 @@ public enum Worker {
         }
         var timer = PhaseTimer()
         let data = try timer.measure("load_data") { try DataPreparation.prepare(task.dataset, seed: task.seed) }
-        return try TaskExecution(task: task, context: context, store: store, data: data, timer: timer, progress: nil,
+        let progress = ticket.progressTerminal.flatMap {
+            TerminalProgress.handler(prefix: "\(context.experiment): \(task.summary)", terminalPath: $0)
+        }
+        return try TaskExecution(task: task, context: context, store: store, data: data, timer: timer, progress: progress,
                                  earlier: earlier, fingerprint: ticket.fingerprint).run()
     }
 

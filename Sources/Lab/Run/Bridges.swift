@@ -7,7 +7,7 @@ import Quality
 
 /// Connects `Lab` to the `Datasets` module: names, options, loading.
 enum DatasetBridge {
-    static var names: [String] { DatasetLoader.registryNames + DatasetLoader.generatorNames + ["file"] }
+    static var names: [String] { DatasetLoader.registryNames + DatasetLoader.generatorNames + DatasetLoader.indexedGeneratorNames + ["file"] }
 
     static func options(for name: String) -> [String] { DatasetLoader.allowedOptions(for: name) }
 

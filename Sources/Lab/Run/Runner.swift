@@ -34,11 +34,15 @@ public struct RunOptions: Sendable {
     public var reuseStale: Bool
     /// The implementation fingerprints to run under (tests replace entries).
     public var fingerprints: ImplementationFingerprints
+    /// Memory all tasks running at once may use, bytes (`--memory-limit`); nil = this machine's memory.
+    /// A task whose estimated peak (`TaskMemoryEstimate`) exceeds its share is not started.
+    public var memoryLimit: Int?
 
     public init(resultsRoot: URL = URL(fileURLWithPath: "Figures"), force: Bool = false,
                 shard: (index: Int, count: Int)? = nil, drawFigures: Bool = true, isolation: TaskIsolation = .inProcess,
                 jobs: Int = 1, taskTimeout: Double? = nil, reuseStale: Bool = false,
-                fingerprints: ImplementationFingerprints = .current) {
+                fingerprints: ImplementationFingerprints = .current, memoryLimit: Int? = nil) {
+        self.memoryLimit = memoryLimit
         self.resultsRoot = resultsRoot
         self.force = force
         self.shard = shard

@@ -41,6 +41,8 @@ final class ImplementationFingerprintTests: XCTestCase {
         "metrics/2": "9e0736e01e4b1c67",
         "umap-blocks/2": "9bf3f4ec4526927b",
         "table/1": "26e668d0d40594c0",
+        "generator:word-vectors/1": "37cfe8595b01c270",
+        "generator:augmented-mnist/1": "48522640b22b26c3",
     ]
 
     private func hash(_ bytes: [UInt8]) -> String {
@@ -121,6 +123,19 @@ final class ImplementationFingerprintTests: XCTestCase {
             let sample = try SyntheticManifolds.generate(name, n: 150, seed: 3)
             check("generator:\(name)/\(SyntheticManifolds.implementationVersion(of: name))", NPY.encode(sample.data))
         }
+    }
+
+    func testIndexedGeneratorOutputsMatchTheirVersions() throws {
+        let words = try WordVectors(options: try IndexedGenerators.OptionValues(WordVectors.declaration, ["dimension": 16, "clusters": 7]),
+                                    seed: 3)
+        check("generator:word-vectors/\(IndexedGenerators.implementationVersion(of: "word-vectors"))",
+              NPY.encode(try words.generate(rows: Array(0..<100) + [2_999_999], seed: 3)))
+        var rng = RandomStream(seed: 1)
+        let sources = try Matrix(rows: 3, cols: 784, storage: (0..<(3 * 784)).map { _ in Float(rng.nextInt(below: 256)) / 255 })
+        let digits = try AugmentedMNIST(sources: sources, labels: [0, 1, 2], height: 28, width: 28,
+                                        options: try IndexedGenerators.OptionValues(AugmentedMNIST.declaration, [:]))
+        check("generator:augmented-mnist/\(IndexedGenerators.implementationVersion(of: "augmented-mnist"))",
+              NPY.encode(try digits.generate(rows: [0, 5, 77, 7_999_999], seed: 3)))
     }
 
     func testMetricValuesMatchTheirVersions() throws {
