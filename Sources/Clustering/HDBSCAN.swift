@@ -7,7 +7,7 @@ import Linalg
 ///    (the package's convention; scikit-learn's `HDBSCAN` counts the point itself, so its
 ///    `min_samples = m + 1` is this `minSamples = m`);
 /// 2. mutual reachability d_mr(a, b) = max(core(a), core(b), d(a, b));
-/// 3. its minimum spanning tree (Prim's algorithm on the complete graph, O(n²) distance
+/// 3. its minimum spanning tree (Prim's algorithm on the complete graph, at most O(n²) distance
 ///    evaluations: meant for embeddings in a few dimensions), edges sorted by weight
 ///    (stable), merged into a single-linkage hierarchy;
 /// 4. the condensed tree: walking down from the root, a split into two parts of at least
@@ -98,23 +98,48 @@ public enum HDBSCAN {
                       stabilities: ordered.map { stability[$0 - n] }, options: resolved)
     }
 
-    /// Squared distance to the k-th nearest other point of every point (exact, O(n² d)).
+    /// Squared distance to the k-th nearest other point of every point, exact. Points are
+    /// visited in the order of their first coordinate, outwards from each query, and a side's
+    /// scan stops once the first-coordinate gap alone reaches the current k-th distance (no
+    /// farther point can enter), so low-dimensional embeddings need far fewer than n² distances.
+    /// The k smallest values, hence the result, do not depend on the visiting order.
     static func coreDistancesSquared(_ data: Matrix, k: Int) -> [Double] {
         let n = data.rows, d = data.cols
         var core = [Double](repeating: 0, count: n)
+        let first = (0..<n).map { Double(data.storage[$0 * d]) }
+        let order = (0..<n).sorted { first[$0] < first[$1] || (first[$0] == first[$1] && $0 < $1) }
+        var position = [Int](repeating: 0, count: n)
+        for (p, i) in order.enumerated() { position[i] = p }
         data.storage.withUnsafeBufferPointer { xb in
         core.withUnsafeMutableBufferPointer { cb in
             let x = xb.baseAddress!, out = cb.baseAddress!
-            Parallel.forEachChunk(count: n, chunkSize: 64) { _, range in
+            Parallel.forEachChunk(count: n, chunkSize: 256) { _, range in
                 var nearest = [Double](repeating: .infinity, count: k)  // ascending
                 for i in range {
                     for t in 0..<k { nearest[t] = .infinity }
-                    for j in 0..<n where j != i {
+                    func offer(_ j: Int) {
                         let s = squaredDistance(x, i, j, d)
                         if s < nearest[k - 1] {
                             var p = k - 1
                             while p > 0 && nearest[p - 1] > s { nearest[p] = nearest[p - 1]; p -= 1 }
                             nearest[p] = s
+                        }
+                    }
+                    let p = position[i]
+                    var left = p - 1, right = p + 1
+                    var leftOpen = left >= 0, rightOpen = right < n
+                    while leftOpen || rightOpen {
+                        if rightOpen {
+                            let gap = first[order[right]] - first[i]
+                            if gap * gap >= nearest[k - 1] { rightOpen = false } else {
+                                offer(order[right]); right += 1; rightOpen = right < n
+                            }
+                        }
+                        if leftOpen {
+                            let gap = first[i] - first[order[left]]
+                            if gap * gap >= nearest[k - 1] { leftOpen = false } else {
+                                offer(order[left]); left -= 1; leftOpen = left >= 0
+                            }
                         }
                     }
                     out[i] = nearest[k - 1]
@@ -132,7 +157,9 @@ public enum HDBSCAN {
     }
 
     /// Prim's minimum spanning tree of the mutual-reachability graph, as (a, b, distance) edges
-    /// in the order they were added (ties go to the lower point index).
+    /// in the order they were added (ties go to the lower point index). Each step's update of the
+    /// points outside the tree runs in parallel chunks; the next point is the minimum of
+    /// (distance, index), unique, so the tree does not depend on the chunking or thread count.
     static func minimumSpanningTree(_ data: Matrix, coreSquared core: [Double]) -> [(Int, Int, Double)] {
         let n = data.rows, d = data.cols
         var best = [Double](repeating: .infinity, count: n)
@@ -141,26 +168,47 @@ public enum HDBSCAN {
         var edges: [(Int, Int, Double)] = []
         edges.reserveCapacity(n - 1)
         var current = 0
+        /// Below this many points outside the tree a step runs on one thread.
+        let parallelLimit = 8_192
         data.storage.withUnsafeBufferPointer { xb in
-            let x = xb.baseAddress!
+        core.withUnsafeBufferPointer { cb in
+        best.withUnsafeMutableBufferPointer { bb in
+        from.withUnsafeMutableBufferPointer { fb in
+            let x = xb.baseAddress!, coreP = cb.baseAddress!, bestP = bb.baseAddress!, fromP = fb.baseAddress!
             while !remaining.isEmpty {
-                let coreCurrent = core[current]
-                var bestPosition = -1
-                var bestValue = Double.infinity, bestIndex = Int.max
-                for p in 0..<remaining.count {
-                    let j = remaining[p]
-                    let mr = max(coreCurrent, core[j], squaredDistance(x, current, j, d))
-                    if mr < best[j] { best[j] = mr; from[j] = current }
-                    if best[j] < bestValue || (best[j] == bestValue && j < bestIndex) {
-                        bestValue = best[j]; bestIndex = j; bestPosition = p
+                let coreCurrent = coreP[current], cur = current
+                // Updates positions `range` of `remaining`; returns their (value, index, position) minimum.
+                func step(_ range: Range<Int>, _ rem: UnsafePointer<Int>) -> (Double, Int, Int) {
+                    var bestValue = Double.infinity, bestIndex = Int.max, bestPosition = -1
+                    for p in range {
+                        let j = rem[p]
+                        // mr ≥ max(core, core): when that already reaches best[j], skip the distance.
+                        let floor = max(coreCurrent, coreP[j])
+                        if floor < bestP[j] {
+                            let mr = max(floor, squaredDistance(x, cur, j, d))
+                            if mr < bestP[j] { bestP[j] = mr; fromP[j] = cur }
+                        }
+                        if bestP[j] < bestValue || (bestP[j] == bestValue && j < bestIndex) {
+                            bestValue = bestP[j]; bestIndex = j; bestPosition = p
+                        }
+                    }
+                    return (bestValue, bestIndex, bestPosition)
+                }
+                let count = remaining.count
+                let found: (Double, Int, Int) = remaining.withUnsafeBufferPointer { rb in
+                    let rem = rb.baseAddress!
+                    if count < parallelLimit { return step(0..<count, rem) }
+                    let parts = Parallel.mapChunks(count: count, chunkSize: (count + 7) / 8) { _, range in step(range, rem) }
+                    return parts.dropFirst().reduce(parts[0]) { a, b in
+                        b.0 < a.0 || (b.0 == a.0 && b.1 < a.1) ? b : a
                     }
                 }
-                edges.append((from[bestIndex], bestIndex, bestValue.squareRoot()))
-                remaining.swapAt(bestPosition, remaining.count - 1)
+                edges.append((fromP[found.1], found.1, found.0.squareRoot()))
+                remaining.swapAt(found.2, count - 1)
                 remaining.removeLast()
-                current = bestIndex
+                current = found.1
             }
-        }
+        }}}}
         return edges
     }
 
