@@ -14,11 +14,26 @@ public struct EvaluationOptions: Codable, Equatable, Sendable {
     public var silhouetteSample: Int
     /// Folds for `knn-accuracy-cv` (default 10, the UMAP paper's protocol).
     public var folds: Int
+    /// Up to this many points the stresses and `shepard-correlation` use every pair (default 1 000).
+    public var pairExactLimit: Int
+    /// Pairs sampled above `pairExactLimit` (default 100 000).
+    public var pairs: Int
+    /// Up to this many points `triplet-accuracy` uses every triplet (default 200).
+    public var tripletExactLimit: Int
+    /// Triplets sampled above `tripletExactLimit` (default 100 000).
+    public var triplets: Int
+    /// Up to this many points `qnx@k` and `rnx-auc` rank from every point (default 2 000); above it
+    /// from `queries` sampled points (each query ranks all n points twice).
+    public var coRankingExactLimit: Int
 
     public init(exactLimit: Int = 20_000, queries: Int = 1_000, distanceSample: Int = 1_000,
-                silhouetteSample: Int = 10_000, folds: Int = 10) {
+                silhouetteSample: Int = 10_000, folds: Int = 10, pairExactLimit: Int = 1_000, pairs: Int = 100_000,
+                tripletExactLimit: Int = 200, triplets: Int = 100_000, coRankingExactLimit: Int = 2_000) {
         self.exactLimit = exactLimit; self.queries = queries; self.distanceSample = distanceSample
         self.silhouetteSample = silhouetteSample; self.folds = folds
+        self.pairExactLimit = pairExactLimit; self.pairs = pairs
+        self.tripletExactLimit = tripletExactLimit; self.triplets = triplets
+        self.coRankingExactLimit = coRankingExactLimit
     }
 }
 
@@ -71,7 +86,75 @@ public enum QualityEvaluator {
         if let labels, unique.contains(.silhouette) {
             results[.silhouette] = try silhouette(embedding, labels: labels, seed: seed, options: options)
         }
+        try addPublishedMeasures(unique, data: data, embedding: embedding, labels: labels, seed: seed,
+                                 options: options, into: &results)
         return unique.compactMap { results[$0] }
+    }
+
+    /// The measures of the DR benchmarks (issue 18): stresses and Shepard correlation (one pair
+    /// sample), neighbourhood hit, KNC, random-triplet accuracy, and the co-ranking summaries
+    /// (one pass).
+    static func addPublishedMeasures(_ metrics: [QualityMetric], data: Matrix, embedding: Matrix, labels: [Int]?,
+                                     seed: UInt64, options: EvaluationOptions,
+                                     into results: inout [QualityMetric: MetricResult]) throws {
+        let n = data.rows
+        func store(_ metric: QualityMetric, _ e: MetricEstimate, seconds: Double, detail: String) {
+            results[metric] = MetricResult(name: metric.name, value: e.value, standardError: e.standardError,
+                                           seconds: seconds, detail: detail)
+        }
+        let pairMetrics: [QualityMetric] = [.normalizedStress, .scaleNormalizedStress, .shepardCorrelation]
+        if metrics.contains(where: pairMetrics.contains) {
+            let start = Clock.wallSeconds()
+            let r = try DistancePreservation.measure(data: data, embedding: embedding, exactLimit: options.pairExactLimit,
+                                                     pairs: options.pairs, seed: seed)
+            let seconds = Clock.wallSeconds() - start
+            let how = n <= options.pairExactLimit ? "exact over all \(n * (n - 1) / 2) pairs"
+                : "estimate from \(options.pairs) seeded uniform pairs of \(n) points; the three share one pair sample"
+            if metrics.contains(.normalizedStress) { store(.normalizedStress, r.normalizedStress, seconds: seconds, detail: how) }
+            if metrics.contains(.scaleNormalizedStress) {
+                store(.scaleNormalizedStress, r.scaleNormalizedStress, seconds: seconds, detail: how)
+            }
+            if metrics.contains(.shepardCorrelation) { store(.shepardCorrelation, r.shepard, seconds: seconds, detail: how) }
+        }
+        let neighbourhoodQueries: QuerySelection = n <= options.exactLimit ? .all : .sample(count: options.queries, seed: seed)
+        let hitKs = metrics.compactMap { m -> Int? in if case let .neighborhoodHit(k) = m { return k }; return nil }
+        if let labels, !hitKs.isEmpty {
+            let start = Clock.wallSeconds()
+            let r = try NeighborhoodHit.compute(embedding: embedding, labels: labels, ks: hitKs, queries: neighbourhoodQueries)
+            let seconds = Clock.wallSeconds() - start
+            let how = n <= options.exactLimit ? "exact over all \(n) points"
+                : "estimate from \(min(options.queries, n)) seeded query points against all \(n)"
+            for k in hitKs { if let e = r[k] { store(.neighborhoodHit(k: k), e, seconds: seconds, detail: how) } }
+        }
+        if let labels {
+            for case let .classMeanPreservation(k) in metrics {
+                let start = Clock.wallSeconds()
+                let value = try ClassMeanNeighbors.preservation(data: data, embedding: embedding, labels: labels, k: k)
+                store(.classMeanPreservation(k: k), MetricEstimate(value: value, standardError: nil, queries: n, points: n),
+                      seconds: Clock.wallSeconds() - start, detail: "exact: class means of all \(n) points")
+            }
+        }
+        if metrics.contains(.tripletAccuracy) {
+            let start = Clock.wallSeconds()
+            let e = try TripletAccuracy.accuracy(data: data, embedding: embedding, exactLimit: options.tripletExactLimit,
+                                                 count: options.triplets, seed: seed)
+            let how = n <= options.tripletExactLimit ? "exact over all \(e.queries) triplets"
+                : "estimate from \(options.triplets) seeded random triplets of \(n) points"
+            store(.tripletAccuracy, e, seconds: Clock.wallSeconds() - start, detail: how)
+        }
+        let qnxKs = metrics.compactMap { m -> Int? in if case let .coRankingQNX(k) = m { return k }; return nil }
+        let wantsAUC = metrics.contains(.coRankingRNXAUC)
+        if !qnxKs.isEmpty || wantsAUC {
+            let exact = n <= options.coRankingExactLimit
+            let start = Clock.wallSeconds()
+            let r = try CoRanking.compute(data: data, embedding: embedding, ks: qnxKs, auc: wantsAUC,
+                                          queries: exact ? .all : .sample(count: options.queries, seed: seed))
+            let seconds = Clock.wallSeconds() - start
+            let how = exact ? "exact co-ranking of all \(n) points"
+                : "estimate from \(min(options.queries, n)) seeded query points fully ranked against all \(n)"
+            for k in qnxKs { if let e = r.qnx[k] { store(.coRankingQNX(k: k), e, seconds: seconds, detail: how) } }
+            if let e = r.rnxAUC { store(.coRankingRNXAUC, e, seconds: seconds, detail: how) }
+        }
     }
 
     /// Trustworthiness, continuity and kNN preservation: one shared pass over the queries

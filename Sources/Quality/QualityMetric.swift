@@ -7,7 +7,10 @@ import Foundation
 /// `knn-accuracy@k` (10, leave-one-out), `knn-accuracy-cv@k` (10, stratified 10-fold),
 /// `distance-correlation`, `silhouette` (of the labels, in the embedding),
 /// `transform-knn-accuracy@k` (10; held-out points placed by `transform`, classified by
-/// their k nearest training points in the embedding).
+/// their k nearest training points in the embedding),
+/// `normalized-stress`, `scale-normalized-stress`, `shepard-correlation` (`DistancePreservation`),
+/// `neighborhood-hit@k` (10; `NeighborhoodHit`), `knc@k` (4 classes; `ClassMeanNeighbors`),
+/// `triplet-accuracy` (`TripletAccuracy`), `qnx@k` (15) and `rnx-auc` (`CoRanking`).
 public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible {
     case trustworthiness(k: Int)
     case continuity(k: Int)
@@ -17,11 +20,21 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
     case distanceCorrelation
     case silhouette
     case transformKNNAccuracy(k: Int)
+    case normalizedStress
+    case scaleNormalizedStress
+    case shepardCorrelation
+    case neighborhoodHit(k: Int)
+    case classMeanPreservation(k: Int)
+    case tripletAccuracy
+    case coRankingQNX(k: Int)
+    case coRankingRNXAUC
 
     /// Metric names accepted by `init(parsing:)`.
     public static let knownNames = [
         "trustworthiness@<k>", "continuity@<k>", "knn-preservation@<k>", "knn-accuracy@<k>",
         "knn-accuracy-cv@<k>", "distance-correlation", "silhouette", "transform-knn-accuracy@<k>",
+        "normalized-stress", "scale-normalized-stress", "shepard-correlation", "neighborhood-hit@<k>", "knc@<k>",
+        "triplet-accuracy", "qnx@<k>", "rnx-auc",
     ]
 
     /// Parses a name such as `trustworthiness@15`.
@@ -48,6 +61,14 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
         case "distance-correlation" where k == nil: self = .distanceCorrelation
         case "silhouette" where k == nil: self = .silhouette
         case "transform-knn-accuracy": self = .transformKNNAccuracy(k: k ?? 10)
+        case "normalized-stress" where k == nil: self = .normalizedStress
+        case "scale-normalized-stress" where k == nil: self = .scaleNormalizedStress
+        case "shepard-correlation" where k == nil: self = .shepardCorrelation
+        case "neighborhood-hit": self = .neighborhoodHit(k: k ?? 10)
+        case "knc": self = .classMeanPreservation(k: k ?? 4)
+        case "triplet-accuracy" where k == nil: self = .tripletAccuracy
+        case "qnx": self = .coRankingQNX(k: k ?? 15)
+        case "rnx-auc" where k == nil: self = .coRankingRNXAUC
         default: throw QualityError.unknownMetric(name: text, known: QualityMetric.knownNames)
         }
     }
@@ -63,6 +84,14 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
         case .distanceCorrelation: return "distance-correlation"
         case .silhouette: return "silhouette"
         case let .transformKNNAccuracy(k): return "transform-knn-accuracy@\(k)"
+        case .normalizedStress: return "normalized-stress"
+        case .scaleNormalizedStress: return "scale-normalized-stress"
+        case .shepardCorrelation: return "shepard-correlation"
+        case let .neighborhoodHit(k): return "neighborhood-hit@\(k)"
+        case let .classMeanPreservation(k): return "knc@\(k)"
+        case .tripletAccuracy: return "triplet-accuracy"
+        case let .coRankingQNX(k): return "qnx@\(k)"
+        case .coRankingRNXAUC: return "rnx-auc"
         }
     }
 
@@ -79,6 +108,10 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
         case .knnAccuracy, .knnAccuracyCV, .transformKNNAccuracy: return 2
         case .distanceCorrelation: return 2
         case .silhouette: return 2
+        // Version 1: the measures of issue 18.
+        case .normalizedStress, .scaleNormalizedStress, .shepardCorrelation: return 1
+        case .neighborhoodHit, .classMeanPreservation, .tripletAccuracy: return 1
+        case .coRankingQNX, .coRankingRNXAUC: return 1
         }
     }
 
@@ -86,6 +119,7 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
     public var needsLabels: Bool {
         switch self {
         case .knnAccuracy, .knnAccuracyCV, .silhouette, .transformKNNAccuracy: return true
+        case .neighborhoodHit, .classMeanPreservation: return true
         default: return false
         }
     }

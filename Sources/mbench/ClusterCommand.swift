@@ -3,15 +3,28 @@ import Clustering
 import Foundation
 import Linalg
 
-/// `mbench cluster`: Gaussian-mixture model selection on an embedding, printed as JSON.
+/// `mbench cluster`: Gaussian-mixture model selection on an embedding, or (`--method hdbscan`)
+/// one HDBSCAN clustering, printed as JSON.
 struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
-        abstract: "Sweep Gaussian mixtures over k and covariance types; print BIC, silhouette, ARI and the choice as JSON.",
+        abstract: "Sweep Gaussian mixtures over k and covariance types (or run HDBSCAN with --method hdbscan); print the result as JSON.",
         discussion: ModelSelection.methodDescription)
 
     @Option(help: "Points to cluster, n × c (.npy or IDX .gz).")
     var input: String
+
+    @Option(help: "gmm (model selection over --k and --covariance) or hdbscan (--min-cluster-size, --min-samples, --selection).")
+    var method: String = "gmm"
+
+    @Option(name: .customLong("min-cluster-size"), help: "HDBSCAN: smallest cluster (≥ 2).")
+    var minClusterSize: Int = 5
+
+    @Option(name: .customLong("min-samples"), help: "HDBSCAN: neighbours for the core distance (default: --min-cluster-size).")
+    var minSamples: Int?
+
+    @Option(help: "HDBSCAN cluster selection: eom (excess of mass) or leaf.")
+    var selection: String = "eom"
 
     @Option(help: "Cluster counts: a range \"2...30\" or \"2-30\", or a comma list \"2,4,8\".")
     var k: String = "2...10"
@@ -34,6 +47,19 @@ struct ClusterCommand: ParsableCommand {
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         guard (1...1_000).contains(nInit) else { throw ValidationError("--n-init must be in 1...1000, got \(nInit)") }
+        guard ["gmm", "hdbscan"].contains(method) else { throw ValidationError("--method must be gmm or hdbscan, got '\(method)'") }
+        guard minClusterSize >= 2 else { throw ValidationError("--min-cluster-size must be at least 2, got \(minClusterSize)") }
+        if let minSamples, minSamples < 1 { throw ValidationError("--min-samples must be at least 1, got \(minSamples)") }
+        guard HDBSCAN.Selection(rawValue: selection) != nil else {
+            throw ValidationError("--selection must be eom or leaf, got '\(selection)'")
+        }
+    }
+
+    /// HDBSCAN's output, with the agreement with the labels when they are given.
+    struct HDBSCANOutput: Encodable {
+        var result: HDBSCAN.Result
+        var ari: Double?
+        var seconds: Double
     }
 
     func run() throws {
@@ -47,6 +73,15 @@ struct ClusterCommand: ParsableCommand {
                 var values = try CommandInput.integers(at: labels)
                 if let limit, limit < values.count { values = Array(values.prefix(limit)) }
                 l = values
+            }
+            if method == "hdbscan" {
+                let start = Date()
+                let result = try HDBSCAN.fit(x, options: HDBSCAN.Options(
+                    minClusterSize: minClusterSize, minSamples: minSamples, selection: HDBSCAN.Selection(rawValue: selection) ?? .eom))
+                let seconds = Date().timeIntervalSince(start)
+                let ari = try l.map { try ClusterAgreement.adjustedRandIndex($0, result.labels) }
+                try CommandInput.printJSON(HDBSCANOutput(result: result, ari: ari, seconds: seconds))
+                return
             }
             let report = try ModelSelection.sweep(data: x, ks: ks, covarianceTypes: types, nInit: nInit, seed: seed, labels: l)
             try CommandInput.printJSON(report)

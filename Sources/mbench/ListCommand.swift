@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lab
+import Quality
 
 /// `mbench list`: what specs can name.
 struct ListCommand: ParsableCommand {
@@ -38,7 +39,12 @@ struct ListCommand: ParsableCommand {
         }
         if show.contains("metrics") {
             print("Metrics:")
-            for name in Catalog.metricNames { print("  \(name)") }
+            for name in Catalog.metricNames {
+                // The default k of a metric named without it, e.g. "knc@<k>  (default knc@4)".
+                let base = name.replacingOccurrences(of: "@<k>", with: "")
+                let defaultName = base != name ? (try? QualityMetric(parsing: base))?.name : nil
+                print("  \(name)" + (defaultName.map { "  (default \($0))" } ?? ""))
+            }
         }
         if show.contains("figures") {
             print("Figure kinds (settings, from their declarations):")

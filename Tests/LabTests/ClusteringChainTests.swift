@@ -1,4 +1,5 @@
 import XCTest
+import Clustering
 @testable import Lab
 
 /// A spec can chain: embed, then cluster the embedding, then score against the labels.
@@ -36,6 +37,48 @@ final class ClusteringChainTests: XCTestCase {
         XCTAssertEqual(summary.figures.map(\.lastPathComponent), ["m.png", "c.png"])
         // A re-run reuses the clustered record.
         XCTAssertEqual(try Runner(options: RunOptions(resultsRoot: root), log: { _ in }).run(spec).reused, 1)
+    }
+
+    func testEmbedThenHDBSCANFindsTheBlobsAndColoursByCluster() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mbench-hdbscan-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let yaml = """
+        name: chain-hdbscan
+        seed: 7
+        datasets:
+          - name: blobs
+            n: 600
+            options: {dimension: 6, centers: 4, cluster_std: 0.5}
+        algorithms:
+          - name: pca
+        clustering:
+          method: hdbscan
+          min_cluster_size: 30
+          min_samples: 5
+        figures:
+          - {kind: embeddings, file: c.png, color: cluster}
+        """
+        let spec = try SpecParser.parse(yaml: yaml, file: "chain.yaml")
+        XCTAssertEqual(spec.clustering?.hdbscan, HDBSCAN.Options(minClusterSize: 30, minSamples: 5, selection: .eom))
+        let summary = try Runner(options: RunOptions(resultsRoot: root), log: { _ in }).run(spec)
+        XCTAssertTrue(summary.failures.isEmpty, "\(summary.failures)")
+        let record = try XCTUnwrap(ResultStore(root: root, experiment: "chain-hdbscan").allRecords().first)
+        XCTAssertEqual(record.metric("cluster-k"), 4)
+        XCTAssertGreaterThan(try XCTUnwrap(record.metric("cluster-ari")), 0.95)
+        XCTAssertNotNil(record.metric("cluster-noise"))
+        XCTAssertEqual(try Runner(options: RunOptions(resultsRoot: root), log: { _ in }).run(spec).reused, 1)
+    }
+
+    func testHDBSCANSpecErrorsNameTheLine() {
+        let mixed = "datasets: [{name: blobs}]\nalgorithms: [{name: pca}]\nclustering:\n  method: hdbscan\n  k: 2...5\n"
+        XCTAssertThrowsError(try SpecParser.parse(yaml: mixed, file: "c.yaml")) { error in
+            XCTAssertEqual((error as? SpecError)?.line, 5)
+            XCTAssertTrue("\(error)".contains("does not apply to method hdbscan"), "\(error)")
+        }
+        let small = "datasets: [{name: blobs}]\nalgorithms: [{name: pca}]\nclustering: {method: hdbscan, min_cluster_size: 1}\n"
+        XCTAssertThrowsError(try SpecParser.parse(yaml: small, file: "c.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("min_cluster_size"), "\(error)")
+        }
     }
 
     func testBadClusteringRangeIsASpecError() {

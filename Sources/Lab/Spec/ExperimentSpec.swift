@@ -1,3 +1,4 @@
+import Clustering
 import Datasets
 import Embedding
 
@@ -108,8 +109,11 @@ public enum FigureSetting: Sendable, Equatable {
 }
 
 /// Clustering of each embedding: a Gaussian-mixture sweep over k and covariance
-/// types, the choice by BIC elbow / minimum, and its agreement with the labels.
+/// types, the choice by BIC elbow / minimum, and its agreement with the labels; or, with
+/// `method: hdbscan`, one HDBSCAN clustering (`hdbscan` set, the GMM fields unused).
 public struct ClusteringSpec: Codable, Sendable, Equatable {
+    /// HDBSCAN's options when the spec says `method: hdbscan` (nil: the GMM sweep).
+    public var hdbscan: HDBSCAN.Options? = nil
     /// Cluster counts to sweep.
     public var ks: [Int]
     /// Covariance types ("full", "tied", "diag", "spherical").

@@ -246,7 +246,29 @@ public enum SpecParser {
 
     private static func parseClustering(_ node: SpecNode) throws -> ClusteringSpec {
         var spec = ClusteringSpec(ks: Array(2...20), covarianceTypes: ["full"], nInit: 1)
-        for (key, _, value) in try node.mapping(allowed: ["k", "covariance", "n_init"]) {
+        let entries = try node.mapping(allowed: ["method", "k", "covariance", "n_init", "min_cluster_size", "min_samples",
+                                                 "selection"])
+        let method = try entries.first { $0.key == "method" }.map { try oneOf($0.value, ["gmm", "hdbscan"]) } ?? "gmm"
+        let gmmKeys = ["k", "covariance", "n_init"], hdbscanKeys = ["min_cluster_size", "min_samples", "selection"]
+        for (key, keyNode, _) in entries where (method == "gmm" ? hdbscanKeys : gmmKeys).contains(key) {
+            throw keyNode.error("'clustering.\(key)' does not apply to method \(method); "
+                                + "\(method == "gmm" ? "add 'method: hdbscan'" : "GMM keys are k, covariance, n_init")")
+        }
+        if method == "hdbscan" {
+            var options = HDBSCAN.Options()
+            for (key, _, value) in entries {
+                switch key {
+                case "min_cluster_size": options.minClusterSize = try value.int(2...10_000_000, what: "a cluster size of at least 2")
+                case "min_samples": options.minSamples = try value.int(1...10_000_000, what: "a positive neighbour count")
+                case "selection":
+                    options.selection = HDBSCAN.Selection(rawValue: try oneOf(value, HDBSCAN.Selection.allCases.map(\.rawValue)))!
+                default: break
+                }
+            }
+            spec.hdbscan = options
+            return spec
+        }
+        for (key, _, value) in entries {
             switch key {
             case "k":
                 if !value.isSequence, let text = try? value.string(), text.contains("...") || text.contains("-") {

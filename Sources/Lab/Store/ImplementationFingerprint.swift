@@ -73,12 +73,17 @@ public struct ImplementationFingerprints: Sendable {
     /// The fingerprint of the clustering step.
     public var clustering: String { "model-selection/\(ModelSelection.implementationVersion)" }
 
+    /// The fingerprint of the clustering step a spec asks for (GMM model selection or HDBSCAN).
+    public func clustering(_ spec: ClusteringSpec) -> String {
+        spec.hdbscan == nil ? clustering : "hdbscan/\(HDBSCAN.implementationVersion)"
+    }
+
     /// The full fingerprint of `task` as run under `spec`.
     public func of(_ task: ExperimentTask, spec: ExperimentSpec) -> TaskFingerprint {
         var metrics: [String: String] = [:]
         for name in spec.metrics { metrics[name] = metric(name) }
         return TaskFingerprint(algorithm: algorithm(task.algorithm), data: data(task.dataset.name), metrics: metrics,
-                               clustering: spec.clustering == nil ? nil : clustering)
+                               clustering: spec.clustering.map { clustering($0) })
     }
 
     /// First 8 hex digits of the SHA-256 of the adapter script and the shared adapter module

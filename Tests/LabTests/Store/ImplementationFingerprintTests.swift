@@ -1,3 +1,4 @@
+import Clustering
 import Datasets
 import Embedding
 import Foundation
@@ -43,6 +44,10 @@ final class ImplementationFingerprintTests: XCTestCase {
         "table/1": "26e668d0d40594c0",
         "generator:word-vectors/1": "37cfe8595b01c270",
         "generator:augmented-mnist/1": "48522640b22b26c3",
+        // Issue 18: the DR-benchmark measures, HDBSCAN and Laplacian eigenmaps.
+        "published-measures/1": "edcd1212987f98e7",
+        "hdbscan/1": "46038332199f3933",
+        "laplacian-eigenmaps/1": "8451aee2abe57ec1",
     ]
 
     private func hash(_ bytes: [UInt8]) -> String {
@@ -68,7 +73,7 @@ final class ImplementationFingerprintTests: XCTestCase {
         Parallel.threadCount = 2
         defer { Parallel.threadCount = saved }
         let data = try fixedCase()
-        for name in ["pca", "tsne", "umap", "neighbor-distances"] {
+        for name in ["pca", "tsne", "umap", "neighbor-distances", "laplacian-eigenmaps"] {
             let algorithm = try Catalog.makeAlgorithm(name, parameters: name == "tsne" ? ["n_iter": .number(300)] : [:])
             let result = try algorithm.fit(data, labels: nil, seed: 5, progress: nil)
             check("\(name)/\(type(of: algorithm).implementationVersion)", NPY.encode(result.embedding))
@@ -116,6 +121,28 @@ final class ImplementationFingerprintTests: XCTestCase {
         let combine = try ["intersection", "union", "0.3"].map { try GraphCombination(parsing: $0) }
         let result = try umap.fitBlocks(blocks, combine: combine, initData: data, seed: 5)
         check("umap-blocks/\(UMAP.implementationVersion)", NPY.encode(result.embedding))
+    }
+
+    /// The measures of issue 18 (all at version 1) and HDBSCAN's labels.
+    func testPublishedMeasuresAndHDBSCANMatchTheirVersions() throws {
+        let data = try fixedCase()
+        let embedding = try PCA(nComponents: 2).fitModel(data, seed: 0).transform(data)
+        let labels = (0..<data.rows).map { $0 % 3 }
+        let metrics = try ["normalized-stress", "scale-normalized-stress", "shepard-correlation", "neighborhood-hit@10",
+                           "knc@2", "triplet-accuracy", "qnx@10", "rnx-auc"].map { try QualityMetric(parsing: $0) }
+        let versions = Set(metrics.map(\.implementationVersion))
+        XCTAssertEqual(versions, [1], "metric versions moved apart: give each its own golden entry")
+        // Limits below n, so the sampled estimators are covered too.
+        let options = EvaluationOptions(exactLimit: 100, queries: 60, pairExactLimit: 100, pairs: 3_000, tripletExactLimit: 100,
+                                        triplets: 3_000, coRankingExactLimit: 100)
+        var bytes: [UInt8] = []
+        for result in try QualityEvaluator.evaluate(metrics, data: data, embedding: embedding, labels: labels, seed: 1, options: options) {
+            withUnsafeBytes(of: result.value.bitPattern.littleEndian) { bytes += $0 }
+            withUnsafeBytes(of: (result.standardError ?? 0).bitPattern.littleEndian) { bytes += $0 }
+        }
+        check("published-measures/\(versions.first!)", bytes)
+        let clusters = try HDBSCAN.fit(embedding, options: HDBSCAN.Options(minClusterSize: 10)).labels
+        check("hdbscan/\(HDBSCAN.implementationVersion)", clusters.flatMap { withUnsafeBytes(of: Int64($0).littleEndian) { Array($0) } })
     }
 
     func testGeneratorOutputsMatchTheirVersions() throws {
