@@ -27,6 +27,7 @@ ALGORITHMS=(
   "pca|pca|n_components=2"
   "tsne-bh|tsne|negative_gradient_method=bh"
   "tsne-fft|tsne|negative_gradient_method=fft"
+  "tsne-exact32|tsne|negative_gradient_method=exact32"
   "umap|umap|"
 )
 # Environments: label | env assignments (space-separated) | extra mbench options

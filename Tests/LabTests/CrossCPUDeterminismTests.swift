@@ -88,6 +88,7 @@ final class CrossCPUDeterminismTests: XCTestCase {
             ("pca", "pca", ["n_components=2"]),
             ("tsne-bh-exact-knn", "tsne", ["negative_gradient_method=bh"] + short),
             ("tsne-fft-nndescent", "tsne", ["negative_gradient_method=fft", "nn_method=nndescent"] + short),
+            ("tsne-exact32", "tsne", ["negative_gradient_method=exact32"] + short),
             ("umap-exact-knn", "umap", ["n_epochs=100"]),
             ("umap-nndescent", "umap", ["n_epochs=100", "nn_method=nndescent"]),
         ]
