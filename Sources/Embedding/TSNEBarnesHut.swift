@@ -246,16 +246,7 @@ enum TSNEBarnesHut {
                 }
             }
         }
-        // Z in index order within each chunk, then over chunks: the same for any thread count.
-        var z = 0.0
-        var start = 0
-        while start < count {
-            var zChunk = 0.0
-            for i in start ..< min(start + chunk, count) { zChunk += zPerQuery[i] }
-            z += zChunk
-            start += chunk
-        }
         if let perPointZ { for i in 0..<count { perPointZ[i] = zPerQuery[i] } }
-        return TSNERepulsion(forces: forces, z: z)
+        return TSNERepulsion(forces: forces, perPointZ: zPerQuery)
     }
 }

@@ -29,6 +29,26 @@ struct TSNEKernel: Sendable {
 struct TSNERepulsion {
     var forces: [Double]
     var z: Double
+
+    init(forces: [Double], z: Double) {
+        self.forces = forces
+        self.z = z
+    }
+
+    /// Z = Σ Z_i summed in index order within fixed chunks of `Parallel.chunkSize(for:)`, then over
+    /// chunks (the order `Parallel.mapChunks` gives): the same for any thread count.
+    init(forces: [Double], perPointZ: [Double]) {
+        let chunk = Parallel.chunkSize(for: perPointZ.count)
+        var z = 0.0
+        var start = 0
+        while start < perPointZ.count {
+            var zChunk = 0.0
+            for i in start ..< min(start + chunk, perPointZ.count) { zChunk += perPointZ[i] }
+            z += zChunk
+            start += chunk
+        }
+        self.init(forces: forces, z: z)
+    }
 }
 
 enum TSNEObjective {

@@ -14,15 +14,6 @@ import Linalg
 enum TSNEPairwiseRepulsion {
     static func compute(y: [Double], n: Int) -> TSNERepulsion {
         let (forces, sums) = CauchyPairSums.compute(points: y, count: n)
-        let chunk = Parallel.chunkSize(for: n)
-        var z = 0.0
-        var start = 0
-        while start < n {
-            var zChunk = 0.0
-            for i in start ..< min(start + chunk, n) { zChunk += sums[i] }
-            z += zChunk
-            start += chunk
-        }
-        return TSNERepulsion(forces: forces, z: z)
+        return TSNERepulsion(forces: forces, perPointZ: sums)
     }
 }
