@@ -1,12 +1,16 @@
+import CKernels
+
 /// 2-D complex FFTs of an m × m grid, built on `FFTPlan`, with the same bits on every CPU and for
 /// every thread count.
 ///
 /// A grid is stored row-major with a row stride of `stride` floats (m rounded up to a multiple
 /// of 8, so that eight neighbouring columns are one SIMD vector); real and imaginary parts are
-/// separate arrays of `stride` × `stride` floats. A 2-D transform is a pass along the rows'
-/// index for every column (eight columns per `FFTPlan.transform`), a transposition, and a second
-/// such pass, so the spectrum comes out **transposed**: `spectrum[g·stride + f]` = X(f, g), where f
-/// is the frequency along rows and g along columns. Pointwise products of spectra do not care,
+/// separate arrays of `stride` × `stride` floats. A 2-D transform is a pass along the row index
+/// for every column (eight columns per transform, `mb_fft_grid_columns`), then a pass along the
+/// column index for every row, eight rows per transform, loaded through 8 × 8 register
+/// transposes and stored transposed (`mb_fft_grid_rows`), so the spectrum comes out
+/// **transposed**: `spectrum[g·stride + f]` = X(f, g), where f is the frequency along rows and g
+/// along columns. No transposition pass runs on its own. Pointwise products of spectra do not care,
 /// and the inverse takes that layout back to the natural one.
 ///
 /// Zero padding is exploited: `forward` only transforms the columns its input can have non-zero
@@ -39,13 +43,9 @@ public struct SquareGridFFT: Sendable {
                         nonzeroColumns: Int) {
         let columns = min(max(nonzeroColumns, 0), size)
         transformColumns(re: re, im: im, columns: columns, inverse: false)
-        transpose(from: re, to: outRe, rows: size, columns: columns)
-        transpose(from: im, to: outIm, rows: size, columns: columns)
-        // Rows of the transposed grid at or beyond `columns` came from zero columns.
-        let tail = (stride - columns) * stride
-        (outRe + columns * stride).update(repeating: 0, count: tail)
-        (outIm + columns * stride).update(repeating: 0, count: tail)
-        transformColumns(re: outRe, im: outIm, columns: size, inverse: false)
+        // Rows along their column index; columns at or beyond `columns` are zero and not read.
+        transformRowsTransposed(re: re, im: im, validColumns: columns, rows: size,
+                                outRe: outRe, outIm: outIm, inverse: false)
     }
 
     /// Inverse 2-D transform (unnormalised: a round trip multiplies by m²) of a transposed
@@ -56,9 +56,8 @@ public struct SquareGridFFT: Sendable {
                         neededColumns: Int) {
         let columns = min(max(neededColumns, 0), size)
         transformColumns(re: re, im: im, columns: size, inverse: true)
-        transpose(from: re, to: outRe, rows: columns, columns: size)
-        transpose(from: im, to: outIm, rows: columns, columns: size)
-        transformColumns(re: outRe, im: outIm, columns: columns, inverse: true)
+        transformRowsTransposed(re: re, im: im, validColumns: size, rows: columns,
+                                outRe: outRe, outIm: outIm, inverse: true)
     }
 
     /// 1-D transforms along the row index of every column below `columns` (rounded up to whole
@@ -67,44 +66,38 @@ public struct SquareGridFFT: Sendable {
                           columns: Int, inverse: Bool) {
         let groups = (columns + 7) / 8
         guard groups > 0 else { return }
-        let m = size, ld = stride, plan = plan
-        let groupsPerChunk = max(1, groups / 32)
-        Parallel.forEachChunk(count: groups, chunkSize: groupsPerChunk) { _, range in
-            let buffer = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 4 * m)
-            defer { buffer.deallocate() }
-            let br = buffer, bi = buffer + m, wr = buffer + 2 * m, wi = buffer + 3 * m
-            for group in range {
-                let c0 = group * 8
-                for t in 0..<m {
-                    br[t] = UnsafeRawPointer(re + t * ld + c0).loadUnaligned(as: SIMD8<Float>.self)
-                    bi[t] = UnsafeRawPointer(im + t * ld + c0).loadUnaligned(as: SIMD8<Float>.self)
-                }
-                plan.transform(re: br, im: bi, workRe: wr, workIm: wi, inverse: inverse)
-                for t in 0..<m {
-                    UnsafeMutableRawPointer(re + t * ld + c0).storeBytes(of: br[t], as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(im + t * ld + c0).storeBytes(of: bi[t], as: SIMD8<Float>.self)
-                }
-            }
+        let ld = stride, plan = plan
+        forEachGroup(groups) { group, scratch in
+            let status = mb_fft_grid_columns(plan.tables.plan, re, im, ld, group * 8, scratch, inverse ? 1 : 0)
+            precondition(status == 0, "mb_fft_grid_columns refused its arguments")
         }
     }
 
-    /// dst[j·stride + i] = src[i·stride + j] for i < rows, j < columns, in 8 × 8 tiles.
-    func transpose(from src: UnsafeMutablePointer<Float>, to dst: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
-        let ld = stride
-        let tileRows = (rows + 7) / 8
-        guard tileRows > 0, columns > 0 else { return }
-        Parallel.forEachChunk(count: tileRows, chunkSize: max(1, tileRows / 32)) { _, range in
-            for tile in range {
-                let i0 = tile * 8, i1 = min(i0 + 8, rows)
-                var j0 = 0
-                while j0 < columns {
-                    let j1 = min(j0 + 8, columns)
-                    for i in i0..<i1 {
-                        for j in j0..<j1 { dst[j * ld + i] = src[i * ld + j] }
-                    }
-                    j0 = j1
-                }
-            }
+    /// 1-D transforms along the column index of every row below `rows` (rounded up to whole groups
+    /// of eight), reading columns below `validColumns` (the others count as zero), written
+    /// transposed: element f of row r goes to (`outRe`, `outIm`)[f·stride + r].
+    func transformRowsTransposed(re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>,
+                                 validColumns: Int, rows: Int, outRe: UnsafeMutablePointer<Float>,
+                                 outIm: UnsafeMutablePointer<Float>, inverse: Bool) {
+        let groups = (rows + 7) / 8
+        guard groups > 0 else { return }
+        let ld = stride, plan = plan
+        forEachGroup(groups) { group, scratch in
+            let status = mb_fft_grid_rows(plan.tables.plan, re, im, ld, group * 8, validColumns, outRe, outIm,
+                                          scratch, inverse ? 1 : 0)
+            precondition(status == 0, "mb_fft_grid_rows refused its arguments")
+        }
+    }
+
+    /// Runs `body` for every group of eight lines in fixed chunks (about 32 of them), each chunk
+    /// with its own scratch of 32·m floats.
+    private func forEachGroup(_ groups: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
+        let m = size
+        Parallel.forEachChunk(count: groups, chunkSize: max(1, groups / 32)) { _, range in
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: 32 * m * MemoryLayout<Float>.stride, alignment: 64)
+            defer { raw.deallocate() }
+            let scratch = raw.bindMemory(to: Float.self, capacity: 32 * m)
+            for group in range { body(group, scratch) }
         }
     }
 }

@@ -1,8 +1,8 @@
 #ifndef MBENCH_CKERNELS_H
 #define MBENCH_CKERNELS_H
 
-/// ManifoldBench's deterministic kernels in C: the single-precision matrix product and t-SNE's
-/// all-pairs Cauchy sums.
+/// ManifoldBench's deterministic kernels in C: the single-precision matrix product, t-SNE's
+/// all-pairs Cauchy sums and the FFT's butterflies.
 ///
 /// The matrix product:
 ///
@@ -35,6 +35,41 @@ void mb_sgemm(int transA, int transB, int upperOnly, long m, long n, long k, flo
 /// The SSE2 and AVX2 variants give the same bits. Returns 0, or −1 for arguments out of contract.
 int mb_cauchy_tile(const float *xs, const float *ys, long n, long i0, long i1, long j0, long j1, double *rows,
                    double *cols);
+
+/// A plan of Linalg.FFTPlan as the FFT kernels read it: stages radix[0 … stages − 1] (product
+/// length; 2, 3, 4, 5 or an odd p ≤ 513). Stage s's twiddles w(j, r) = exp(∓2πi·j·r/len_s) are
+/// cos_table/sin_table[table_offset[s] + j·(p − 1) + r − 1]; an odd p > 5 also reads
+/// cos/sin(2π·r·k/p) at odd_cos/odd_sin[odd_offset[s] + (r − 1)·(p − 1)/2 + k − 1].
+typedef struct mb_fft_plan {
+    long length;
+    long stages;
+    const long *radix;
+    const float *cos_table;
+    const float *sin_table;
+    const long *table_offset;
+    const float *odd_cos;
+    const float *odd_sin;
+    const long *odd_offset;
+} mb_fft_plan;
+
+/// The FFT of eight sequences at once, in place: re/im hold `length` groups of 8 floats (group t
+/// = element t of the 8 sequences), work_re/work_im are scratch of the same size. Stockham
+/// decimation-in-frequency stages in plan order; every butterfly is evaluated exactly as written
+/// in Linalg/FFT.swift's documentation, per lane, with no fused multiply-add, so the SSE2 and
+/// AVX2 variants (and any scalar evaluation) give the same bits. Inverse: +i and unnormalised.
+/// Returns 0, or −1 for a malformed plan.
+int mb_fft8(const mb_fft_plan *plan, float *re, float *im, float *work_re, float *work_im, int inverse);
+
+/// The same transform of columns c0 … c0 + 7 of a grid (element t of column c at t·ld + c,
+/// t < length), in place. scratch: 32·length floats. Returns 0, or −1 out of contract.
+int mb_fft_grid_columns(const mb_fft_plan *plan, float *re, float *im, long ld, long c0, float *scratch,
+                        int inverse);
+
+/// The same transform of rows r0 … r0 + 7 of a grid (element t of row r at r·ld + t; elements at
+/// t ≥ valid are taken as +0, not read), written transposed: element f of row r goes to
+/// dst[f·ld + r]. scratch: 32·length floats. Returns 0, or −1 out of contract.
+int mb_fft_grid_rows(const mb_fft_plan *plan, const float *src_re, const float *src_im, long ld, long r0, long valid,
+                     float *dst_re, float *dst_im, float *scratch, int inverse);
 
 /// The instruction set the kernels use: 0 baseline SSE2, 1 AVX2, 2 AVX-512F.
 int mb_kernel_isa(void);
