@@ -179,4 +179,50 @@ final class FFTTests: XCTestCase {
             }
         }
     }
+
+    /// Every instruction-set variant of the C butterflies gives the same bits, for lengths that
+    /// use every radix (2, 3, 4, 5, the written-out odd path with 7, 11, 13, 17, and a large prime),
+    /// in 1-D and through the 2-D grid passes (m not a multiple of 8: partial groups and tails).
+    func testSameBitsOnEveryInstructionSet() {
+        defer { BLAS.forceKernelInstructionSet(nil) }
+        for n in [1050, 660, 390, 510, 97, 24] {
+            let plan = FFTPlan(length: n)
+            let (re, im) = sequences(n, seed: UInt64(n))
+            BLAS.forceKernelInstructionSet("sse2")
+            let reference = run(plan, re, im, inverse: false)
+            let referenceInverse = run(plan, re, im, inverse: true)
+            for isa in ["avx2", "avx512"] {
+                let used = BLAS.forceKernelInstructionSet(isa)
+                let r = run(plan, re, im, inverse: false), ri = run(plan, re, im, inverse: true)
+                XCTAssertEqual(r.0.flatMap { v in (0..<8).map { v[$0].bitPattern } },
+                               reference.0.flatMap { v in (0..<8).map { v[$0].bitPattern } }, "n = \(n), \(used)")
+                XCTAssertEqual(ri.1.flatMap { v in (0..<8).map { v[$0].bitPattern } },
+                               referenceInverse.1.flatMap { v in (0..<8).map { v[$0].bitPattern } }, "n = \(n), \(used)")
+            }
+        }
+        for m in [42, 150] {
+            let fft = SquareGridFFT(size: m)
+            var rng = RandomStream(seed: UInt64(m), purpose: "fft2d-isa")
+            let support = m / 2 + 1
+            var xr = [Float](repeating: 0, count: fft.elementCount), xi = xr
+            for r in 0..<m { for c in 0..<support { xr[r * fft.stride + c] = Float(rng.nextGaussian()); xi[r * fft.stride + c] = Float(rng.nextGaussian()) } }
+            func roundTrip(_ isa: String) -> [UInt32] {
+                BLAS.forceKernelInstructionSet(isa)
+                var a = xr, b = xi
+                var sr = [Float](repeating: 0, count: fft.elementCount), si = sr
+                a.withUnsafeMutableBufferPointer { ab in b.withUnsafeMutableBufferPointer { bb in
+                    sr.withUnsafeMutableBufferPointer { srb in si.withUnsafeMutableBufferPointer { sib in
+                        fft.forward(re: ab.baseAddress!, im: bb.baseAddress!, outRe: srb.baseAddress!, outIm: sib.baseAddress!,
+                                    nonzeroColumns: support)
+                        fft.inverse(re: srb.baseAddress!, im: sib.baseAddress!, outRe: ab.baseAddress!, outIm: bb.baseAddress!,
+                                    neededColumns: support)
+                    } }
+                } }
+                var bits: [UInt32] = []
+                for r in 0..<m { for c in 0..<support { bits.append(a[r * fft.stride + c].bitPattern); bits.append(b[r * fft.stride + c].bitPattern) } }
+                return bits
+            }
+            XCTAssertEqual(roundTrip("avx2"), roundTrip("sse2"), "m = \(m)")
+        }
+    }
 }
