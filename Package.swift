@@ -37,7 +37,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: optimised),
         .target(name: "Neighbors", dependencies: ["Linalg"], swiftSettings: optimised),
-        .target(name: "Embedding", dependencies: ["CKernels", "Linalg", "Neighbors", "CBLAS"], swiftSettings: optimised),
+        .target(name: "Embedding", dependencies: ["Linalg", "Neighbors", "CBLAS"], swiftSettings: optimised),
         .target(name: "Clustering", dependencies: ["Linalg"], swiftSettings: optimised),
         .target(name: "Quality", dependencies: ["Linalg", "Neighbors", "Clustering"], swiftSettings: optimised),
         .target(name: "Plot", dependencies: ["CPNG", "CFreeType"], swiftSettings: optimised),

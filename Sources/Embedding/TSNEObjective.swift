@@ -1,6 +1,5 @@
 import Foundation
 import Linalg
-import CKernels
 
 /// The heavy-tailed output kernel w(d²) = (1 + d²/α)^(−α) with α = `dof` (α = 1: Cauchy, standard t-SNE).
 ///
@@ -55,9 +54,7 @@ struct TSNERepulsion {
 enum TSNEObjective {
     /// Attractive forces Σ_j p_ij u_ij (y_i − y_j) into `out` (n × c), and, when `evaluateKL`,
     /// Σ p_ij log w_ij (summed in chunk order). `reference` is the embedding the columns of P index
-    /// (the same as `y` except when transforming new points). The forces come from the C kernel
-    /// `mb_tsne_attractive` (eight rows per vector, each row's sum in entry order: the same bits
-    /// on every CPU), over fixed chunks of rows.
+    /// (the same as `y` except when transforming new points).
     static func attractive(p: TSNEAffinities, y: UnsafePointer<Double>, reference: UnsafePointer<Double>,
                            c: Int, kernel: TSNEKernel, evaluateKL: Bool,
                            out: UnsafeMutablePointer<Double>) -> Double {
@@ -66,20 +63,36 @@ enum TSNEObjective {
             p.columns.withUnsafeBufferPointer { cols in
                 p.values.withUnsafeBufferPointer { vals in
                     Parallel.mapChunks(count: n, chunkSize: Parallel.chunkSize(for: n)) { _, range -> Double in
-                        let status = mb_tsne_attractive(c, rs.baseAddress!, cols.baseAddress!, vals.baseAddress!, y,
-                                                        reference, range.lowerBound, range.upperBound,
-                                                        kernel.invDof, out)
-                        precondition(status == 0, "mb_tsne_attractive refused its arguments")
-                        guard evaluateKL else { return 0 }
                         var logSum = 0.0
                         for i in range {
+                            var f0 = 0.0, f1 = 0.0, f2 = 0.0
                             let yi = y + i * c
-                            for e in rs[i] ..< rs[i + 1] {
-                                let yj = reference + Int(cols[e]) * c
-                                var d2 = (yi[0] - yj[0]) * (yi[0] - yj[0])
-                                for d in 1 ..< c { d2 = d2 + (yi[d] - yj[d]) * (yi[d] - yj[d]) }
-                                logSum += vals[e] * DeterministicMath.log(kernel.w(fromU: kernel.u(d2)))
+                            if c == 2 {
+                                let a0 = yi[0], a1 = yi[1]
+                                for e in rs[i] ..< rs[i + 1] {
+                                    let yj = reference + Int(cols[e]) * 2
+                                    let d0 = a0 - yj[0], d1 = a1 - yj[1]
+                                    let uu = kernel.u(d0 * d0 + d1 * d1)
+                                    let pu = vals[e] * uu
+                                    f0 += pu * d0; f1 += pu * d1
+                                    if evaluateKL { logSum += vals[e] * DeterministicMath.log(kernel.w(fromU: uu)) }
+                                }
+                            } else {
+                                for e in rs[i] ..< rs[i + 1] {
+                                    let yj = reference + Int(cols[e]) * c
+                                    var d = (0.0, 0.0, 0.0)
+                                    d.0 = yi[0] - yj[0]
+                                    if c > 1 { d.1 = yi[1] - yj[1] }
+                                    if c > 2 { d.2 = yi[2] - yj[2] }
+                                    let uu = kernel.u(d.0 * d.0 + d.1 * d.1 + d.2 * d.2)
+                                    let pu = vals[e] * uu
+                                    f0 += pu * d.0; f1 += pu * d.1; f2 += pu * d.2
+                                    if evaluateKL { logSum += vals[e] * DeterministicMath.log(kernel.w(fromU: uu)) }
+                                }
                             }
+                            out[i * c] = f0
+                            if c > 1 { out[i * c + 1] = f1 }
+                            if c > 2 { out[i * c + 2] = f2 }
                         }
                         return logSum
                     }

@@ -2,7 +2,7 @@
 #define MBENCH_CKERNELS_H
 
 /// ManifoldBench's deterministic kernels in C: the single-precision matrix product, t-SNE's
-/// all-pairs Cauchy sums, its attractive forces and the FFT's butterflies.
+/// all-pairs Cauchy sums and the FFT's butterflies.
 ///
 /// The matrix product:
 ///
@@ -70,16 +70,6 @@ int mb_fft_grid_columns(const mb_fft_plan *plan, float *re, float *im, long ld, 
 /// dst[f·ld + r]. scratch: 32·length floats. Returns 0, or −1 out of contract.
 int mb_fft_grid_rows(const mb_fft_plan *plan, const float *src_re, const float *src_im, long ld, long r0, long valid,
                      float *dst_re, float *dst_im, float *scratch, int inverse);
-
-/// t-SNE's attractive forces for rows i0 ..< i1 of the sparse P (CSR: row i's entries e in
-/// row_start[i] ..< row_start[i + 1], column cols[e], value vals[e]) in c = 1 … 3 dimensions:
-///     out[i·c + d] = Σ_e vals[e] · u_e · (y[i·c + d] − ref[cols[e]·c + d]),
-///     u_e = 1 / (1 + d²_e · inv_dof),  d²_e = Σ_d (y[i·c + d] − ref[cols[e]·c + d])²
-/// in double precision, each sum in index order starting from +0 (d² from its first term), each
-/// operation rounded, no fused multiply-add. Lanes hold different rows, never parts of one sum,
-/// so the SSE2, AVX2 and AVX-512 variants give the same bits. Returns 0, or −1 out of contract.
-int mb_tsne_attractive(long c, const long *row_start, const int *cols, const double *vals, const double *y,
-                       const double *ref, long i0, long i1, double inv_dof, double *out);
 
 /// The instruction set the kernels use: 0 baseline SSE2, 1 AVX2, 2 AVX-512F.
 int mb_kernel_isa(void);
