@@ -2,11 +2,9 @@ import XCTest
 import Linalg
 @testable import Embedding
 
-/// The attractive forces (the C kernel `mb_tsne_attractive`) against the formula evaluated one row
-/// at a time, to the bit.
+/// The attractive forces against the formula evaluated one row at a time, to the bit.
 final class TSNEObjectiveTests: XCTestCase {
-    /// Random sparse P: 45 rows (five full groups of eight and a partial one) of 0 to 23 entries,
-    /// so the rows of one vector end at different steps, with an empty row among them.
+    /// Random sparse P: 45 rows of 0 to 23 entries, with an empty row among them.
     private func affinities(n: Int, seed: UInt64) -> TSNEAffinities {
         var rng = RandomStream(seed: seed, purpose: "attractive-test")
         var rowStart = [0], columns: [Int32] = [], values: [Double] = []
@@ -46,18 +44,16 @@ final class TSNEObjectiveTests: XCTestCase {
         return (out, logSum)
     }
 
-    func testAttractiveForcesEqualTheFormulaOnEveryVariantAndThreadCount() {
+    func testAttractiveForcesEqualTheFormulaForAnyThreadCount() {
         let n = 45
         let p = affinities(n: n, seed: 7)
-        defer { BLAS.forceKernelInstructionSet(nil) }
         for c in 1 ... 3 {
             for dof in [1.0, 0.6] {
                 let kernel = TSNEKernel(dof: dof)
                 var rng = RandomStream(seed: UInt64(c), purpose: "attractive-layout")
                 let y = (0 ..< n * c).map { _ in 10 * rng.nextGaussian() }
                 let (expected, expectedLog) = byTheFormula(p, y: y, c: c, kernel: kernel)
-                for isa in ["sse2", "avx2", "avx512"] {
-                    let used = BLAS.forceKernelInstructionSet(isa)
+                do {
                     for threads in [1, 2] {
                         var out = [Double](repeating: .nan, count: n * c)
                         let logSum = Parallel.withThreadCount(threads) {
@@ -68,7 +64,7 @@ final class TSNEObjectiveTests: XCTestCase {
                                 }
                             }
                         }
-                        let what = "c = \(c), dof = \(dof), \(used), \(threads) threads"
+                        let what = "c = \(c), dof = \(dof), \(threads) threads"
                         XCTAssertEqual(out.map(\.bitPattern), expected.map(\.bitPattern), what)
                         XCTAssertEqual(logSum, expectedLog, accuracy: 1e-12 * max(1, abs(expectedLog)), what)
                         XCTAssertEqual(out[17 * c], 0, "an empty row has no attraction")
