@@ -6,8 +6,8 @@ import CKernels
 /// A grid is stored row-major with a row stride of `stride` floats (m rounded up to a multiple
 /// of 8, so that eight neighbouring columns are one SIMD vector); real and imaginary parts are
 /// separate arrays of `stride` × `stride` floats. A 2-D transform is a pass along the row index
-/// for every column (eight columns per transform, `mb_fft_grid_columns`), then a pass along the
-/// column index for every row, eight rows per transform, loaded through 8 × 8 register
+/// for every column (16 columns per transform, `mb_fft_grid_columns`), then a pass along the
+/// column index for every row, 16 rows per transform, loaded through 8 × 8 register
 /// transposes and stored transposed (`mb_fft_grid_rows`), so the spectrum comes out
 /// **transposed**: `spectrum[g·stride + f]` = X(f, g), where f is the frequency along rows and g
 /// along columns. No transposition pass runs on its own. Pointwise products of spectra do not care,
@@ -64,11 +64,9 @@ public struct SquareGridFFT: Sendable {
     /// groups of eight), in place.
     func transformColumns(re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>,
                           columns: Int, inverse: Bool) {
-        let groups = (columns + 7) / 8
-        guard groups > 0 else { return }
         let ld = stride, plan = plan
-        forEachGroup(groups) { group, scratch in
-            let status = mb_fft_grid_columns(plan.tables.plan, re, im, ld, group * 8, scratch, inverse ? 1 : 0)
+        forEachBlock(lines: columns) { first, lanes, scratch in
+            let status = mb_fft_grid_columns(plan.tables.plan, re, im, ld, first, lanes, scratch, inverse ? 1 : 0)
             precondition(status == 0, "mb_fft_grid_columns refused its arguments")
         }
     }
@@ -79,25 +77,31 @@ public struct SquareGridFFT: Sendable {
     func transformRowsTransposed(re: UnsafeMutablePointer<Float>, im: UnsafeMutablePointer<Float>,
                                  validColumns: Int, rows: Int, outRe: UnsafeMutablePointer<Float>,
                                  outIm: UnsafeMutablePointer<Float>, inverse: Bool) {
-        let groups = (rows + 7) / 8
-        guard groups > 0 else { return }
         let ld = stride, plan = plan
-        forEachGroup(groups) { group, scratch in
-            let status = mb_fft_grid_rows(plan.tables.plan, re, im, ld, group * 8, validColumns, outRe, outIm,
+        forEachBlock(lines: rows) { first, lanes, scratch in
+            let status = mb_fft_grid_rows(plan.tables.plan, re, im, ld, first, lanes, validColumns, outRe, outIm,
                                           scratch, inverse ? 1 : 0)
             precondition(status == 0, "mb_fft_grid_rows refused its arguments")
         }
     }
 
-    /// Runs `body` for every group of eight lines in fixed chunks (about 32 of them), each chunk
-    /// with its own scratch of 32·m floats.
-    private func forEachGroup(_ groups: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
+    /// Runs `body(first line, lanes, scratch)` over the lines below `lines` rounded up to a
+    /// multiple of 8: blocks of 16 lines (one cache line of floats), the last one of 8 when the
+    /// count of eights is odd. Lanes are independent, so the blocking never changes a bit; the
+    /// blocks are split into fixed chunks (about 32), each with its own scratch of 64·m floats.
+    private func forEachBlock(lines: Int, _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+        let eights = (lines + 7) / 8
+        guard eights > 0 else { return }
+        let blocks = (eights + 1) / 2
         let m = size
-        Parallel.forEachChunk(count: groups, chunkSize: max(1, groups / 32)) { _, range in
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: 32 * m * MemoryLayout<Float>.stride, alignment: 64)
+        Parallel.forEachChunk(count: blocks, chunkSize: max(1, blocks / 32)) { _, range in
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: 64 * m * MemoryLayout<Float>.stride, alignment: 64)
             defer { raw.deallocate() }
-            let scratch = raw.bindMemory(to: Float.self, capacity: 32 * m)
-            for group in range { body(group, scratch) }
+            let scratch = raw.bindMemory(to: Float.self, capacity: 64 * m)
+            for block in range {
+                let lanes = 2 * block + 1 < eights ? 16 : 8
+                body(16 * block, lanes, scratch)
+            }
         }
     }
 }

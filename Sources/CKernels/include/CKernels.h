@@ -60,16 +60,18 @@ typedef struct mb_fft_plan {
 /// Returns 0, or −1 for a malformed plan.
 int mb_fft8(const mb_fft_plan *plan, float *re, float *im, float *work_re, float *work_im, int inverse);
 
-/// The same transform of columns c0 … c0 + 7 of a grid (element t of column c at t·ld + c,
-/// t < length), in place. scratch: 32·length floats. Returns 0, or −1 out of contract.
-int mb_fft_grid_columns(const mb_fft_plan *plan, float *re, float *im, long ld, long c0, float *scratch,
+/// The same transform of columns c0 … c0 + lanes − 1 (lanes 8 or 16) of a grid (element t of
+/// column c at t·ld + c, t < length), in place. scratch: 4·lanes·length floats. Each column is
+/// one lane, so 8 and 16 lanes (and every instruction set) give the same bits. Returns 0, or −1
+/// out of contract.
+int mb_fft_grid_columns(const mb_fft_plan *plan, float *re, float *im, long ld, long c0, long lanes, float *scratch,
                         int inverse);
 
-/// The same transform of rows r0 … r0 + 7 of a grid (element t of row r at r·ld + t; elements at
-/// t ≥ valid are taken as +0, not read), written transposed: element f of row r goes to
-/// dst[f·ld + r]. scratch: 32·length floats. Returns 0, or −1 out of contract.
-int mb_fft_grid_rows(const mb_fft_plan *plan, const float *src_re, const float *src_im, long ld, long r0, long valid,
-                     float *dst_re, float *dst_im, float *scratch, int inverse);
+/// The same transform of rows r0 … r0 + lanes − 1 (lanes 8 or 16) of a grid (element t of row r
+/// at r·ld + t; elements at t ≥ valid are taken as +0, not read), written transposed: element f
+/// of row r goes to dst[f·ld + r]. scratch: 4·lanes·length floats. Returns 0, or −1 out of contract.
+int mb_fft_grid_rows(const mb_fft_plan *plan, const float *src_re, const float *src_im, long ld, long r0, long lanes,
+                     long valid, float *dst_re, float *dst_im, float *scratch, int inverse);
 
 /// The instruction set the kernels use: 0 baseline SSE2, 1 AVX2, 2 AVX-512F.
 int mb_kernel_isa(void);
