@@ -81,6 +81,12 @@ extension UMAP {
     ///    every edge scaled by exp(−2.5/(1 − w) · d), d the fraction of its columns that differ
     ///    (at w = 0.5 edges between different categories get exp(−5));
     /// 4. the graph is laid out as usual (`initData` serves `init: pca` only).
+    ///
+    /// Deliberate departures from umap-learn's operators: a combined graph with several components is
+    /// laid out by the spectral layout per component (umap-learn's `*` and `+` fall back to random
+    /// initialisation), and the layout's random stream comes from `seed` (the operators always use
+    /// random_state 42). Like every UMAP fit here, the spectral start is computed on the unpruned
+    /// graph (umap-learn's on the graph pruned at max/n_epochs).
     /// - Throws: `EmbeddingError.invalidInput` for blocks of different sizes, only categorical blocks,
     ///   or a union with a categorical block.
     public func fitBlocks(_ blocks: [GraphBlock], combine: [GraphCombination], initData: Matrix, seed: UInt64,
