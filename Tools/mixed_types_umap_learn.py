@@ -1,6 +1,7 @@
 """umap-learn's equivalents of Experiments/mixed-types.yaml, measured the same way as mbench.
 
-    MBENCH_MIRROR=/work/shared/datasets /work/refenv/bin/python Tools/mixed_types_umap_learn.py [--out FILE.json]
+    MBENCH_MIRROR=/work/shared/datasets /work/refenv/bin/python Tools/mixed_types_umap_learn.py \
+        [--seeds 42 43 44 45 46] [--out FILE.json]
 
 For each panel of the experiment it builds the same blocks (same encodings, same missing-value
 policy: medians for numbers, "NA" as its own value for categories and a missing label = -1) and
@@ -11,8 +12,11 @@ combines them the way umap-learn offers:
   - levenshtein and Gower: metric="precomputed" on the full distance matrix (umap-learn has
     neither metric built in for strings / mixed columns).
 Every fit uses n_neighbors 30 for the penguins and 15 for the airports (10 for the name block), as
-in the spec, and random_state 42. The spec's "position ∩ name, weight 0.25" has no equivalent:
-umap-learn's `*` fixes the weight at 0.5.
+in the spec, and random_state = the seed. `*` and `+` are done step by step as UMAP.__mul__ and
+__add__ do them (`combined`), because the operators lay the result out with random_state 42
+whatever the models' seeds; with seed 42 the step-by-step result is checked to equal the
+operator's. The spec's "position ∩ name, weight 0.25" has no operator (`*` fixes the weight at
+0.5): it is umap-learn's general_simplicial_set_intersection at weight 0.25, laid out as `*` does.
 Measured as mbench measures: 10-NN leave-one-out accuracy (uniform vote, ties to the smallest
 label, neighbour ties to the lower index), trustworthiness@15 (scikit-learn's formula) on the
 standardised / one-hot encoding of the non-text columns and under each block's own distance,
@@ -26,9 +30,13 @@ import time
 
 import numba
 import numpy as np
+import scipy.sparse.csgraph
 import umap
 from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors
+from sklearn.utils import check_random_state
+from umap.umap_ import (general_simplicial_set_intersection, general_simplicial_set_union, reset_local_connectivity,
+                        simplicial_set_embedding)
 
 MISSING = {"", "NA", "NaN"}
 
@@ -137,8 +145,31 @@ def knn_accuracy(embedding, labels, k=10):
     return correct / len(labels)
 
 
-def fit(x, y=None, n_neighbors=15, **kw):
-    return umap.UMAP(random_state=42, n_neighbors=n_neighbors, **kw).fit(x, y=y)
+def fit(x, seed, y=None, n_neighbors=15, **kw):
+    return umap.UMAP(random_state=seed, n_neighbors=n_neighbors, **kw).fit(x, y=y)
+
+
+def combined(a, b, seed, op="*", weight=0.5):
+    """model_a * model_b (op "*", at `weight`) or model_a + model_b (op "+") as UMAP.__mul__ / __add__
+    build it, laid out with random_state `seed` (the operators use 42)."""
+    if op == "*":
+        graph = general_simplicial_set_intersection(a.graph_, b.graph_, weight)
+    else:
+        graph = general_simplicial_set_union(a.graph_, b.graph_)
+    graph = reset_local_connectivity(graph, True)
+    init = "random" if scipy.sparse.csgraph.connected_components(graph)[0] > 1 else "spectral"
+    embedding, _ = simplicial_set_embedding(
+        None, graph, 2, 1.0, np.mean([a._a, b._a]), np.mean([a._b, b._b]), 1.0, 5, None, init,
+        check_random_state(seed), "euclidean", {}, False,
+        {"lambda": 2.0, "frac": 0.3, "var_shift": 0.1, "n_neighbors": max(a.n_neighbors, b.n_neighbors)},
+        False, parallel=False)
+    return embedding
+
+
+def check_combined(a, b):
+    """The step-by-step `combined` equals the operators at random_state 42."""
+    for op, result in (("*", a * b), ("+", a + b)):
+        assert np.array_equal(combined(a, b, 42, op), result.embedding_), f"combined {op} differs from umap-learn's operator"
 
 
 def penguins():
@@ -151,14 +182,20 @@ def penguins():
     encoded = np.column_stack([num, one_hot(island)])
     gower = gower_matrix([raw[c] for c in cols], [island])
     blocks = {"numeric": ("euclidean", num), "island": ("categorical", island)}
-    bill = fit(num[:, :2], n_neighbors=30)
-    body = fit(num[:, 2:], n_neighbors=30)
+
+    def bill_body(seed):
+        bill, body = fit(num[:, :2], seed, n_neighbors=30), fit(num[:, 2:], seed, n_neighbors=30)
+        if seed == 42:
+            check_combined(bill, body)
+        return combined(bill, body, seed, "+")
+
     panels = {
-        "penguins: numeric": lambda: fit(num, n_neighbors=30).embedding_,
-        "penguins: numeric ∩ island": lambda: fit(num, n_neighbors=30, y=island, target_metric="categorical", target_weight=0.5).embedding_,
-        "penguins: bill ∪ body": lambda: (bill + body).embedding_,
-        "penguins: Gower": lambda: fit(gower, n_neighbors=30, metric="precomputed").embedding_,
-        "penguins: one-hot euclidean": lambda: fit(encoded, n_neighbors=30).embedding_,
+        "penguins: numeric": lambda seed: fit(num, seed, n_neighbors=30).embedding_,
+        "penguins: numeric ∩ island": lambda seed: fit(num, seed, n_neighbors=30, y=island, target_metric="categorical",
+                                                       target_weight=0.5).embedding_,
+        "penguins: bill ∪ body": bill_body,
+        "penguins: Gower": lambda seed: fit(gower, seed, n_neighbors=30, metric="precomputed").embedding_,
+        "penguins: one-hot euclidean": lambda seed: fit(encoded, seed, n_neighbors=30).embedding_,
     }
     return panels, blocks, encoded, species
 
@@ -176,19 +213,48 @@ def airports():
     gower = gower_matrix([lat, lon], [state])
     blocks = {"position": ("precomputed", haversine_matrix(rad)), "state": ("categorical", state),
               "name": ("precomputed", lev)}
-    position = fit(rad, metric="haversine")
-    name_model = fit(lev, metric="precomputed", n_neighbors=10)
+    models = {}
+
+    def position(seed):
+        if ("position", seed) not in models:
+            models["position", seed] = fit(rad, seed, metric="haversine")
+        return models["position", seed]
+
+    def name_model(seed):
+        if ("name", seed) not in models:
+            models["name", seed] = fit(lev, seed, metric="precomputed", n_neighbors=10)
+        return models["name", seed]
+
+    def with_names(seed, op, weight=0.5):
+        if seed == 42 and op == "*" and weight == 0.5:
+            check_combined(position(seed), name_model(seed))
+        return combined(position(seed), name_model(seed), seed, op, weight)
+
     panels = {
-        "airports: position": lambda: position.embedding_,
-        "airports: name": lambda: name_model.embedding_,
-        "airports: position ∩ state": lambda: fit(rad, metric="haversine", y=state, target_metric="categorical",
-                                                  target_weight=0.5).embedding_,
-        "airports: position ∪ name": lambda: (position + name_model).embedding_,
-        "airports: position ∩ name": lambda: (position * name_model).embedding_,
-        "airports: Gower": lambda: fit(gower, metric="precomputed").embedding_,
-        "airports: one-hot euclidean": lambda: fit(encoded).embedding_,
+        "airports: position": lambda seed: position(seed).embedding_,
+        "airports: name": lambda seed: name_model(seed).embedding_,
+        "airports: position ∩ state": lambda seed: fit(rad, seed, metric="haversine", y=state, target_metric="categorical",
+                                                       target_weight=0.5).embedding_,
+        "airports: position ∪ name": lambda seed: with_names(seed, "+"),
+        "airports: position ∩ name, weight 0.25": lambda seed: with_names(seed, "*", 0.25),
+        "airports: position ∩ name": lambda seed: with_names(seed, "*"),
+        "airports: Gower": lambda seed: fit(gower, seed, metric="precomputed").embedding_,
+        "airports: one-hot euclidean": lambda seed: fit(encoded, seed).embedding_,
     }
     return panels, blocks, encoded, labels
+
+
+def position_min_dist(values):
+    """The airports' position block alone at each min_dist (Experiments/airports-min-dist.yaml)."""
+    t = read_table("airports")
+    lat, lon = numeric(t["latitude"]), numeric(t["longitude"])
+    rad = (np.column_stack([lat, lon]) * np.pi / 180).astype(np.float32).astype(np.float64)
+    state = codes(t["state"])
+    encoded = np.column_stack([standardize(lat), standardize(lon), one_hot(state)])
+    blocks = {"position": ("precomputed", haversine_matrix(rad)), "state": ("categorical", state)}
+    panels = {f"airports: position, min_dist {d}": (lambda seed, d=d: fit(rad, seed, metric="haversine", min_dist=d).embedding_)
+              for d in values}
+    return panels, blocks, encoded, label_codes(t["state"])
 
 
 def measure(embedding, blocks, encoded, labels):
@@ -206,19 +272,26 @@ def measure(embedding, blocks, encoded, labels):
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, nargs="+", default=[42])
+    parser.add_argument("--position-min-dist", type=float, nargs="+", default=None,
+                        help="only the airports' position block, at these min_dist (Experiments/airports-min-dist.yaml)")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
-    results = {"umap_learn_version": umap.__version__, "panels": {}}
-    for make in (penguins, airports):
+    results = {"umap_learn_version": umap.__version__, "seeds": args.seeds, "panels": {}}
+    makers = (penguins, airports) if args.position_min_dist is None else (lambda: position_min_dist(args.position_min_dist),)
+    for make in makers:
         panels, blocks, encoded, labels = make()
         for label, embed in panels.items():
-            start = time.time()
-            embedding = embed()
-            seconds = time.time() - start
-            metrics = measure(embedding, blocks, encoded, labels)
-            metrics["seconds"] = seconds
-            results["panels"][label] = metrics
-            print(label, {k: round(v, 4) for k, v in metrics.items()}, flush=True)
+            for seed in args.seeds:
+                start = time.time()
+                embedding = embed(seed)
+                seconds = time.time() - start
+                metrics = measure(embedding, blocks, encoded, labels)
+                metrics["seconds"] = seconds
+                results["panels"].setdefault(label, {})[str(seed)] = metrics
+                print(label, seed, {k: round(v, 4) for k, v in metrics.items()}, flush=True)
+        if args.position_min_dist is not None:
+            continue
         # input-space accuracy of the label under each block's own distance (the "space itself" numbers)
         for name, (metric, values) in blocks.items():
             if metric == "precomputed":

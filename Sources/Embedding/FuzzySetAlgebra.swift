@@ -12,7 +12,8 @@ import Linalg
 ///   entry keeps A + B.
 /// - `difference(A, B)`: the same on A's pattern with B replaced by its complement 1 − b
 ///   (umap-learn's `right_complement`, model subtraction).
-/// - `union(A, B)` (general_simplicial_set_union): a + b − a·b with both floors max(min/2, 1e−8).
+/// - `union(A, B)` (general_simplicial_set_union): a + b − a·b with both floors max(min/2, 1e−8), over
+///   the entries where A + B is not 0.
 /// - `resetLocalConnectivity` (reset_local_connectivity): each row scaled to maximum 1, optionally
 ///   each row raised to the power that makes its sum log2(15) (reset_local_metrics), then the
 ///   fuzzy union with the transpose.
@@ -20,6 +21,16 @@ import Linalg
 ///   exp(−scale · d(i, j)); with labels, exp(−far) between different labels and exp(−unknown) when
 ///   either is unlabelled (−1) (fast_intersection). Both then reset local connectivity.
 /// Model algebra (`UMAP * UMAP`, `+`, `−`) is `modelIntersection`, `modelUnion`, `modelDifference`.
+///
+/// Stored zeros: umap-learn's operands of `*`, `+` and `−` are fitted models, and fitting lays the
+/// graph out, which sets every weight below max/n_epochs to an explicit 0 inside the model's own
+/// `graph_` (`simplicial_set_embedding` prunes a COO view that shares the data array). So in
+/// umap-learn's model algebra a pruned entry counts as present with membership 0, and each side's
+/// floor is max(0/2, 1e−8) = 1e−8 whenever anything was pruned. `UMAPGraph.zeroingLayoutCut`
+/// makes such a graph here; `intersection`, `difference` and `union` tell a stored 0 from an absent
+/// entry exactly as umap-learn does. Without it the floors are min/2 of the smallest membership,
+/// which differs between the two operands by orders of magnitude (e.g. 7e−6 and 1e−8 for the
+/// airports' position and name graphs) and lets one graph's single-sided edges outweigh the other's.
 public enum FuzzySetAlgebra {
     /// The far distance of supervised UMAP for a target weight w: 2.5 / (1 − w), 1e12 at w = 1.
     public static func farDistance(targetWeight w: Double) -> Double { w < 1 ? 2.5 * (1 / (1 - w)) : 1e12 }
@@ -28,9 +39,9 @@ public enum FuzzySetAlgebra {
     public static func intersection(_ left: UMAPGraph, _ right: UMAPGraph, weight: Double = 0.5) -> UMAPGraph {
         let leftMin = max(Double(left.weight.min() ?? 0) / 2, 1e-8)
         let rightMin = min(max(Double(right.weight.min() ?? 0) / 2, 1e-8), 1e-4)
-        return left.combined(with: right) { a, b in
-            let l = a == 0 ? leftMin : Double(a), r = b == 0 ? rightMin : Double(b)
-            guard l > leftMin || r > rightMin else { return a + b }
+        return left.combinedEntries(with: right) { a, b in
+            let l = a.map(Double.init) ?? leftMin, r = b.map(Double.init) ?? rightMin
+            guard l > leftMin || r > rightMin else { return (a ?? 0) + (b ?? 0) }
             return Float(mix(l, r, weight: weight))
         }
     }
@@ -40,9 +51,9 @@ public enum FuzzySetAlgebra {
         let leftMin = max(Double(left.weight.min() ?? 0) / 2, 1e-8)
         let complementMin = right.weight.map { 1 - Double($0) }.min() ?? 0
         let rightMin = min(max(complementMin / 2, 1e-8), 1e-4)
-        return left.combined(with: right) { a, b in
-            guard a != 0 else { return 0 }  // only A's pattern
-            let l = Double(a), r = b == 0 ? rightMin : 1 - Double(b)
+        return left.combinedEntries(with: right) { a, b in
+            guard let a else { return 0 }  // only A's pattern
+            let l = Double(a), r = b.map { 1 - Double($0) } ?? rightMin
             guard l > leftMin || r > rightMin else { return a }
             return Float(mix(l, r, weight: weight))
         }
@@ -52,8 +63,10 @@ public enum FuzzySetAlgebra {
     public static func union(_ left: UMAPGraph, _ right: UMAPGraph) -> UMAPGraph {
         let leftMin = max(Double(left.weight.min() ?? 0) / 2, 1e-8)
         let rightMin = max(Double(right.weight.min() ?? 0) / 2, 1e-8)
-        return left.combined(with: right) { a, b in
-            let l = a == 0 ? leftMin : Double(a), r = b == 0 ? rightMin : Double(b)
+        return left.combinedEntries(with: right) { a, b in
+            // umap-learn's pattern is that of A + B, which has no entry where both are 0 or absent.
+            guard (a ?? 0) + (b ?? 0) != 0 else { return 0 }
+            let l = a.map(Double.init) ?? leftMin, r = b.map(Double.init) ?? rightMin
             return Float(l + r - l * r)
         }
     }

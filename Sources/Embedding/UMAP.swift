@@ -241,10 +241,13 @@ public struct UMAP: EmbeddingAlgorithm {
         return try Matrix(rows: n, cols: nComponents, storage: embedding)
     }
 
+    /// Weights below this are too small to be sampled in `epochs` epochs: max/epochs (umap-learn's pruning).
+    static func layoutCut(maxWeight: Float, epochs: Int) -> Float { maxWeight / Float(epochs) }
+
     /// Edge list of `graph` with weights below max/epochs dropped, and each edge's sampling period.
     func makeLayout(graph: UMAPGraph, epochs: Int, a: Double, b: Double, moveOther: Bool) -> UMAPLayout {
         let maxW = graph.maxWeight
-        let cut = maxW / Float(epochs)
+        let cut = UMAP.layoutCut(maxWeight: maxW, epochs: epochs)
         var start = [Int](repeating: 0, count: graph.rows + 1)
         var tail: [Int32] = [], period: [Double] = []
         for i in 0..<graph.rows {

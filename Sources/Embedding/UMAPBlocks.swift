@@ -63,17 +63,30 @@ public enum GraphCombination: Equatable, Sendable, CustomStringConvertible {
 }
 
 extension UMAP {
+    /// Version of the block path (`fitBlocks`: per-block graphs and their combination), on top of
+    /// `implementationVersion`; stored results of runs on blocks carry both ("umap/2+blocks/1").
+    /// 1: operands of `*` and `+` pruned as fitted umap-learn models are (stored zeros, floors 1e−8).
+    public static let blocksImplementationVersion = 1
+
     /// UMAP on blocks of features, each with its own metric and kNN graph (umap-learn's model
     /// algebra, "UMAP for a data frame"):
     /// 1. every block that is not categorical gets its exact kNN graph (NN-descent for vector blocks
     ///    above 4 096 points unless nn_method says otherwise) and its fuzzy simplicial set;
     /// 2. they are combined in order: the first such set starts the graph, each later one joins by
     ///    `intersection` (weight w) or `union`, each followed by `resetLocalConnectivity` with
-    ///    re-calibrated rows, as umap-learn's `*` and `+`;
+    ///    re-calibrated rows, as umap-learn's `*` and `+`; both operands are first pruned as a fitted
+    ///    umap-learn model's graph is (weights below max/n_epochs become stored zeros,
+    ///    `UMAPGraph.zeroingLayoutCut`), so the chain equals `(model_a * model_b) * model_c`;
     /// 3. each categorical block is intersected in by the far-distance rule of supervised UMAP:
     ///    every edge scaled by exp(−2.5/(1 − w) · d), d the fraction of its columns that differ
     ///    (at w = 0.5 edges between different categories get exp(−5));
     /// 4. the graph is laid out as usual (`initData` serves `init: pca` only).
+    ///
+    /// Deliberate departures from umap-learn's operators: a combined graph with several components is
+    /// laid out by the spectral layout per component (umap-learn's `*` and `+` fall back to random
+    /// initialisation), and the layout's random stream comes from `seed` (the operators always use
+    /// random_state 42). Like every UMAP fit here, the spectral start is computed on the unpruned
+    /// graph (umap-learn's on the graph pruned at max/n_epochs).
     /// - Throws: `EmbeddingError.invalidInput` for blocks of different sizes, only categorical blocks,
     ///   or a union with a categorical block.
     public func fitBlocks(_ blocks: [GraphBlock], combine: [GraphCombination], initData: Matrix, seed: UInt64,
@@ -99,6 +112,17 @@ extension UMAP {
         var warnings: [String] = []
         var diagnostics: [String: Double] = [:]
         var timer = PhaseTimer()
+        let combined = try blockGraph(blocks, joins: joins, n: n, seed: seed, timer: &timer, diagnostics: &diagnostics,
+                                      warnings: &warnings)
+        progress?("fuzzy_set", 1)
+        let embedding = try layOut(combined, initData: initData, seed: seed, timer: &timer, diagnostics: &diagnostics,
+                                   warnings: &warnings, progress: progress)
+        return EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics, series: [:], warnings: warnings)
+    }
+
+    /// Steps 1–3 of `fitBlocks`: the combined fuzzy set of checked blocks (`joins` from `GraphCombination.perBlock`).
+    func blockGraph(_ blocks: [GraphBlock], joins: [GraphCombination], n: Int, seed: UInt64, timer: inout PhaseTimer,
+                    diagnostics: inout [String: Double], warnings: inout [String]) throws -> UMAPGraph {
         var graph: UMAPGraph?
         var categorical: [(GraphBlock, GraphCombination)] = []
         for (index, (block, join)) in zip(blocks, joins).enumerated() {
@@ -125,12 +149,14 @@ extension UMAP {
             diagnostics["block\(index)_edges"] = Double(own.entryCount)
             if let current = graph {
                 graph = timer.measure("combine") {
+                    // Both operands as fitted models hold them (see FuzzySetAlgebra: stored zeros).
+                    let left = current.zeroingLayoutCut(epochs: epochs(for: n)), right = own.zeroingLayoutCut(epochs: epochs(for: n))
                     switch join {
                     case .intersection(let w):
-                        return FuzzySetAlgebra.resetLocalConnectivity(FuzzySetAlgebra.intersection(current, own, weight: w),
+                        return FuzzySetAlgebra.resetLocalConnectivity(FuzzySetAlgebra.intersection(left, right, weight: w),
                                                                       resetLocalMetric: true)
                     case .union:
-                        return FuzzySetAlgebra.modelUnion(current, own)
+                        return FuzzySetAlgebra.modelUnion(left, right)
                     }
                 }
             } else {
@@ -147,9 +173,6 @@ extension UMAP {
                 }
             }
         }
-        progress?("fuzzy_set", 1)
-        let embedding = try layOut(combined, initData: initData, seed: seed, timer: &timer, diagnostics: &diagnostics,
-                                   warnings: &warnings, progress: progress)
-        return EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics, series: [:], warnings: warnings)
+        return combined
     }
 }

@@ -63,6 +63,11 @@ public struct UMAPGraph: Sendable, Equatable {
     /// Combines self (A) and other (B) entry-wise over the union of their patterns:
     /// result(i, j) = f(A(i, j), B(i, j)) with 0 for absent entries; zeros are dropped.
     func combined(with other: UMAPGraph, _ f: (Float, Float) -> Float) -> UMAPGraph {
+        combinedEntries(with: other) { f($0 ?? 0, $1 ?? 0) }
+    }
+
+    /// As `combined`, but f sees nil for an absent entry and the stored value (possibly 0) for a present one.
+    func combinedEntries(with other: UMAPGraph, _ f: (Float?, Float?) -> Float) -> UMAPGraph {
         precondition(rows == other.rows && cols == other.cols, "shapes must match")
         var start = [Int](repeating: 0, count: rows + 1)
         var col: [Int32] = [], w: [Float] = []
@@ -73,10 +78,10 @@ public struct UMAPGraph: Sendable, Equatable {
             let ae = rowStart[i + 1], be = other.rowStart[i + 1]
             while a < ae || b < be {
                 let ja = a < ae ? column[a] : Int32.max, jb = b < be ? other.column[b] : Int32.max
-                let j: Int32, va: Float, vb: Float
+                let j: Int32, va: Float?, vb: Float?
                 if ja == jb { j = ja; va = weight[a]; vb = other.weight[b]; a += 1; b += 1 }
-                else if ja < jb { j = ja; va = weight[a]; vb = 0; a += 1 }
-                else { j = jb; va = 0; vb = other.weight[b]; b += 1 }
+                else if ja < jb { j = ja; va = weight[a]; vb = nil; a += 1 }
+                else { j = jb; va = nil; vb = other.weight[b]; b += 1 }
                 let v = f(va, vb)
                 if v != 0 { col.append(j); w.append(v) }
             }
@@ -97,6 +102,17 @@ public struct UMAPGraph: Sendable, Equatable {
 
     /// Largest stored weight (0 for an empty graph).
     var maxWeight: Float { weight.max() ?? 0 }
+
+    /// The graph as a fitted umap-learn model keeps it (`graph_` after `fit`): the layout sets every
+    /// weight below `UMAP.layoutCut` to 0 in place, and the entry stays stored with weight 0.
+    /// Model algebra (`FuzzySetAlgebra.modelIntersection` and friends) sees such an entry as present
+    /// with membership 0, and its floors min/2 become 1e-8. Nothing else should see stored zeros.
+    func zeroingLayoutCut(epochs: Int) -> UMAPGraph {
+        let cut = UMAP.layoutCut(maxWeight: maxWeight, epochs: epochs)
+        var g = self
+        for e in g.weight.indices where g.weight[e] < cut { g.weight[e] = 0 }
+        return g
+    }
 
     /// Connected components of the (square, symmetric) graph: label per vertex and count.
     func connectedComponents() -> (labels: [Int], count: Int) {

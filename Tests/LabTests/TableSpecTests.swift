@@ -53,6 +53,9 @@ final class TableSpecTests: XCTestCase {
         let tasks = Plan(spec: parsed).tasks
         XCTAssertEqual(tasks.count, 1)
         XCTAssertEqual(tasks[0].dataset.table, table)
+        // Runs on blocks carry the block path's own version beside UMAP's.
+        XCTAssertEqual(ImplementationFingerprints.current.of(tasks[0], spec: parsed).algorithm,
+                       "umap/\(UMAP.implementationVersion)+blocks/\(UMAP.blocksImplementationVersion)")
     }
 
     func testErrorsPointAtTheSpecLine() {
@@ -149,6 +152,11 @@ final class TableSpecTests: XCTestCase {
         XCTAssertEqual(views.views[1].pca, 2)
         let task = Plan(spec: parsed).tasks[0]
         XCTAssertEqual(task.dataset.views, views)
+        XCTAssertEqual(ImplementationFingerprints.current.of(task, spec: parsed).algorithm,
+                       "umap/\(UMAP.implementationVersion)+blocks/\(UMAP.blocksImplementationVersion)")
+        let plain = try SpecParser.parse(yaml: "name: p\ndatasets:\n  - name: blobs\n    n: 150\nalgorithms:\n  - name: umap\n", file: "p.yaml")
+        XCTAssertEqual(ImplementationFingerprints.current.of(Plan(spec: plain).tasks[0], spec: plain).algorithm,
+                       "umap/\(UMAP.implementationVersion)")
         let data = try DataPreparation.prepare(task.dataset, seed: task.seed)
         let blocks = try XCTUnwrap(data.blocks)
         guard case .vectors(let reduced, .cosine) = blocks[1].distance else { return XCTFail("pca2 is a cosine vector view") }

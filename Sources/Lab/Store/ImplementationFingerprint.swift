@@ -82,7 +82,12 @@ public struct ImplementationFingerprints: Sendable {
     public func of(_ task: ExperimentTask, spec: ExperimentSpec) -> TaskFingerprint {
         var metrics: [String: String] = [:]
         for name in spec.metrics { metrics[name] = metric(name) }
-        return TaskFingerprint(algorithm: algorithm(task.algorithm), data: data(task.dataset.name), metrics: metrics,
+        var algorithmText = algorithm(task.algorithm)
+        // Blocks (a table's or a matrix's views) go through UMAP's graph combination, versioned on its own.
+        if task.dataset.table != nil || task.dataset.views != nil, algorithmOverrides[task.algorithm] == nil {
+            algorithmText += "+blocks/\(UMAP.blocksImplementationVersion)"
+        }
+        return TaskFingerprint(algorithm: algorithmText, data: data(task.dataset.name), metrics: metrics,
                                clustering: spec.clustering.map { clustering($0) })
     }
 

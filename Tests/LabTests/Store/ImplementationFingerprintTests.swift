@@ -41,6 +41,8 @@ final class ImplementationFingerprintTests: XCTestCase {
         "generator:sine/2": "add816d4619424c5",
         "metrics/2": "9e0736e01e4b1c67",
         "umap-blocks/2": "9bf3f4ec4526927b",
+        // Blocks versioned on their own: the operands of a join pruned as fitted umap-learn models are.
+        "umap/2+blocks/1": "0e2cca3b804c722e",
         "table/1": "26e668d0d40594c0",
         "generator:word-vectors/1": "37cfe8595b01c270",
         "generator:augmented-mnist/1": "48522640b22b26c3",
@@ -120,7 +122,7 @@ final class ImplementationFingerprintTests: XCTestCase {
         let umap = try UMAP(parameters: ["n_epochs": .number(50)])
         let combine = try ["intersection", "union", "0.3"].map { try GraphCombination(parsing: $0) }
         let result = try umap.fitBlocks(blocks, combine: combine, initData: data, seed: 5)
-        check("umap-blocks/\(UMAP.implementationVersion)", NPY.encode(result.embedding))
+        check("umap/\(UMAP.implementationVersion)+blocks/\(UMAP.blocksImplementationVersion)", NPY.encode(result.embedding))
     }
 
     /// The measures of issue 18 (all at version 1) and HDBSCAN's labels.
