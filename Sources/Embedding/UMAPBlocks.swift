@@ -148,8 +148,9 @@ extension UMAP {
             }
         }
         progress?("fuzzy_set", 1)
-        let embedding = try layOut(combined, initData: initData, seed: seed, timer: &timer, diagnostics: &diagnostics,
-                                   warnings: &warnings, progress: progress)
-        return EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics, series: [:], warnings: warnings)
+        var series: [String: [Double]] = [:]
+        let embedding = try layOut(combined, initData: initData, knn: nil, seed: seed, timer: &timer, diagnostics: &diagnostics,
+                                   series: &series, warnings: &warnings, progress: progress)
+        return EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics, series: series, warnings: warnings)
     }
 }
