@@ -2,7 +2,8 @@ import Linalg
 
 /// UMAP's stochastic gradient descent with edge sampling and negative sampling
 /// (umap-learn's optimize_layout_euclidean: attraction −2ab·d^(2(b−1)) / (1 + a·d^(2b)),
-/// repulsion 2γb / ((0.001 + d²)(1 + a·d^(2b))), each gradient coordinate clipped to ±4,
+/// repulsion 2γb / ((ε + d²)(1 + a·d^(2b))) with ε = 0.001 (`repulsionEpsilon`), each gradient
+/// coordinate clipped to ±4,
 /// learning rate α0·(1 − epoch/epochs); umap-learn runs epochs 0 and 1 both at α0, one epoch
 /// behind this — adopting that measured no better on Fashion-MNIST), in two flavours:
 ///
@@ -47,6 +48,8 @@ struct UMAPLayout {
     var deterministic: Bool
     /// The memberships of the edges (what `epochsPerSample` was made from; densMAP's input radii).
     var weight: [Float] = []
+    /// ε in the repulsion 2γb / ((ε + d²)(1 + a·d^(2b))): 0.001 (umap-learn), 0.1 for LargeVis (uwot's `lvish`).
+    var repulsionEpsilon: Float = 0.001
     /// densMAP's density term (nil: plain UMAP), added to the attractive step in its epochs.
     var density: UMAPDensity? = nil
     /// Heads per chunk and chunks per synchronous group (nil: `defaultPartition`).
@@ -276,7 +279,7 @@ struct UMAPLayout {
     private func sweep(_ range: Range<Int>, epoch: Float, alpha: Float, _ z: Buffers, rng: inout RandomStream,
                        moves: inout MoveLog) {
         if z.dim == 2 { sweep2(range, epoch: epoch, alpha: alpha, z, rng: &rng, moves: &moves); return }
-        let dim = z.dim, a = self.a, b = self.b, gamma = self.gamma
+        let dim = z.dim, a = self.a, b = self.b, gamma = self.gamma, epsilon = repulsionEpsilon
         let movesTails = moveOther && z.sameSet
         let ownStart = range.lowerBound, ownCount = UInt(range.count)
         var scratch = [Float](repeating: 0, count: 2 * dim)
@@ -324,7 +327,7 @@ struct UMAPLayout {
                 for q in 0..<dim { let t = current[q] - neg[q]; nd2 += t * t }
                 // Coincident points exert no force.
                 guard nd2 > 0 else { continue }
-                let c = 2 * gamma * b / ((0.001 + nd2) * (a * z.pow.pow(nd2) + 1))
+                let c = 2 * gamma * b / ((epsilon + nd2) * (a * z.pow.pow(nd2) + 1))
                 for q in 0..<dim { sum[q] += UMAPLayout.clip(c * (current[q] - neg[q])) * alpha }
             }
             for q in 0..<dim { current[q] += sum[q] }
@@ -335,7 +338,7 @@ struct UMAPLayout {
     /// `sweep` specialised to two dimensions (same arithmetic, scalar code).
     private func sweep2(_ range: Range<Int>, epoch: Float, alpha: Float, _ z: Buffers, rng: inout RandomStream,
                         moves: inout MoveLog) {
-        let a = self.a, b = self.b, gamma = self.gamma
+        let a = self.a, b = self.b, gamma = self.gamma, epsilon = repulsionEpsilon
         let movesTails = moveOther && z.sameSet
         let ownStart = range.lowerBound, ownCount = UInt(range.count)
         let tailCount = z.tailCount
@@ -384,7 +387,7 @@ struct UMAPLayout {
                 let nd2 = ex * ex + ey * ey
                 // Coincident points exert no force.
                 guard nd2 > 0 else { continue }
-                let c = 2 * gamma * b / ((0.001 + nd2) * (a * z.pow.pow(nd2) + 1))
+                let c = 2 * gamma * b / ((epsilon + nd2) * (a * z.pow.pow(nd2) + 1))
                 sx += UMAPLayout.clip(c * ex) * alpha
                 sy += UMAPLayout.clip(c * ey) * alpha
             }

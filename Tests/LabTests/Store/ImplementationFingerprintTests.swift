@@ -50,6 +50,7 @@ final class ImplementationFingerprintTests: XCTestCase {
         "laplacian-eigenmaps/1": "8451aee2abe57ec1",
         "densmap/1": "71f127a7942a8b6e",
         "radius-correlation/1": "34bbbe55a16b9716",
+        "largevis/1": "136c7a0a88b1fdfe",
     ]
 
     private func hash(_ bytes: [UInt8]) -> String {
@@ -75,8 +76,9 @@ final class ImplementationFingerprintTests: XCTestCase {
         Parallel.threadCount = 2
         defer { Parallel.threadCount = saved }
         let data = try fixedCase()
-        for name in ["pca", "tsne", "umap", "neighbor-distances", "laplacian-eigenmaps", "densmap"] {
-            let algorithm = try Catalog.makeAlgorithm(name, parameters: name == "tsne" ? ["n_iter": .number(300)] : [:])
+        for name in ["pca", "tsne", "umap", "neighbor-distances", "laplacian-eigenmaps", "densmap", "largevis"] {
+            let parameters: Parameters = name == "tsne" ? ["n_iter": .number(300)] : name == "largevis" ? ["n_epochs": .number(200)] : [:]
+            let algorithm = try Catalog.makeAlgorithm(name, parameters: parameters)
             let result = try algorithm.fit(data, labels: nil, seed: 5, progress: nil)
             check("\(name)/\(type(of: algorithm).implementationVersion)", NPY.encode(result.embedding))
         }
