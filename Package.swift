@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Neighbors", dependencies: ["Linalg"], swiftSettings: optimised),
         .target(name: "Embedding", dependencies: ["Linalg", "Neighbors", "CBLAS"], swiftSettings: optimised),
         .target(name: "Clustering", dependencies: ["Linalg"], swiftSettings: optimised),
-        .target(name: "Quality", dependencies: ["Linalg", "Neighbors", "Clustering"], swiftSettings: optimised),
+        .target(name: "Quality", dependencies: ["Linalg", "Neighbors", "Clustering", "Embedding"], swiftSettings: optimised),
         .target(name: "Plot", dependencies: ["CPNG", "CFreeType"], swiftSettings: optimised),
         .target(name: "Lab", dependencies: [
             "Linalg", "Datasets", "Neighbors", "Embedding", "Clustering", "Quality", "Plot",

@@ -84,21 +84,36 @@ public struct UMAP: EmbeddingAlgorithm {
     public var targetNNeighbors: Int?
     public var deterministic: Bool
     public var recallQueries: Int
+    /// densMAP's density term in the layout (nil: plain UMAP); set by `DensMAP`, not a parameter.
+    var density: DensitySettings?
+
+    /// densMAP's dens_lambda, dens_frac and dens_var_shift.
+    struct DensitySettings: Sendable {
+        var lambda: Double
+        var frac: Double
+        var varShift: Double
+    }
 
     public init(parameters: Parameters = [:]) throws {
-        let r = try ParameterReader(algorithm: UMAP.name, parameters: parameters, docs: UMAP.parameterDocs)
+        try self.init(parameters: parameters, algorithm: UMAP.name, docs: UMAP.parameterDocs)
+    }
+
+    /// Reads UMAP's parameters for an algorithm built on it (`DensMAP`): `algorithm` names it in
+    /// messages, `docs` are the names it accepts.
+    init(parameters: Parameters, algorithm: String, docs: [ParameterDoc]) throws {
+        let r = try ParameterReader(algorithm: algorithm, parameters: parameters, docs: docs)
         nNeighbors = try r.value(Parameter.nNeighbors)
         nComponents = try r.value(Parameter.nComponents)
         let metricName = try r.value(Parameter.metric)
         let p = try r.value(Parameter.metricP)
         do { metric = try Metric(name: metricName, p: p) } catch {
-            throw EmbeddingError.invalidParameter(algorithm: UMAP.name, name: "metric", value: metricName,
+            throw EmbeddingError.invalidParameter(algorithm: algorithm, name: "metric", value: metricName,
                                                   allowed: Metric.knownNames.joined(separator: ", "))
         }
         minDist = try r.value(Parameter.minDist)
         spread = try r.value(Parameter.spread)
         guard minDist <= spread else {
-            throw EmbeddingError.invalidParameter(algorithm: UMAP.name, name: "min_dist", value: String(minDist),
+            throw EmbeddingError.invalidParameter(algorithm: algorithm, name: "min_dist", value: String(minDist),
                                                   allowed: "a number in 0...spread (\(spread))")
         }
         setOpMixRatio = try r.value(Parameter.setOpMixRatio)
@@ -190,13 +205,14 @@ public struct UMAP: EmbeddingAlgorithm {
             return (g, s, r)
         }
         progress?("fuzzy_set", 1)
-        let embedding = try layOut(graph, initData: data, seed: seed, timer: &timer, diagnostics: &diagnostics,
-                                   warnings: &warnings, progress: progress)
+        var series: [String: [Double]] = [:]
+        let embedding = try layOut(graph, initData: data, knn: knn, seed: seed, timer: &timer, diagnostics: &diagnostics,
+                                   series: &series, warnings: &warnings, progress: progress)
         let (ca, cb) = curve
         let model = UMAPModel(parameters: self, data: data, k: k, graph: graph, sigma: sigma, rho: rho,
                               embedding: embedding, a: ca, b: cb, epochs: epochs(for: n))
         var result = EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics,
-                                     series: [:], warnings: warnings)
+                                     series: series, warnings: warnings)
         result.diagnosticWallSeconds = recallTiming?.wallSeconds ?? 0
         result.diagnosticCPUSeconds = recallTiming?.cpuSeconds ?? 0
         return (model, result)
@@ -208,8 +224,11 @@ public struct UMAP: EmbeddingAlgorithm {
     /// Lays out a fuzzy graph over n points: spectral (or PCA of `initData`, or random) start, then SGD.
     /// Adds the graph and curve diagnostics ("a", "b", "graph_components", "graph_edges",
     /// "graph_weight_sum", "epochs", "layout_edges") and the phases "init" and "optimize".
-    func layOut(_ graph: UMAPGraph, initData data: Matrix, seed: UInt64, timer: inout PhaseTimer,
-                diagnostics: inout [String: Double], warnings: inout [String],
+    /// With `density` set, `knn` (the graph's kNN graph) gives the input distances of densMAP's
+    /// term; the radii go to `series` ("radius_input", "radius_output") and their Pearson
+    /// correlation to the diagnostic "radius_correlation".
+    func layOut(_ graph: UMAPGraph, initData data: Matrix, knn: KNNGraph?, seed: UInt64, timer: inout PhaseTimer,
+                diagnostics: inout [String: Double], series: inout [String: [Double]], warnings: inout [String],
                 progress: ProgressHandler?) throws -> Matrix {
         let n = graph.rows
         let epochs = epochs(for: n)
@@ -227,8 +246,16 @@ public struct UMAP: EmbeddingAlgorithm {
         for w in graph.weight { weightSum += Double(w) }
         diagnostics["graph_weight_sum"] = weightSum
         diagnostics["epochs"] = Double(epochs)
-        let layout = makeLayout(graph: graph, epochs: epochs, a: ca, b: cb, moveOther: true)
+        var layout = makeLayout(graph: graph, epochs: epochs, a: ca, b: cb, moveOther: true)
         diagnostics["layout_edges"] = Double(layout.tail.count)
+        if let density {
+            guard let knn else { throw EmbeddingError.invalidInput("densmap needs the kNN graph of its data (blocks are not supported)") }
+            let d2 = try LocalRadius.squaredEdgeDistances(edgeStart: layout.edgeStart, tail: layout.tail, knn: knn)
+            layout.density = UMAPDensity(edgeStart: layout.edgeStart, weight: layout.weight, squaredDistance: d2,
+                                         lambda: density.lambda, frac: density.frac, varShift: density.varShift,
+                                         epochs: epochs, warnings: &warnings)
+            if let term = layout.density { diagnostics["density_epochs"] = Double(epochs - term.firstEpoch) }
+        }
         timer.measure("optimize") {
             layout.optimise(head: &embedding, dim: nComponents, tailEmbedding: nil, tailCount: n,
                             seed: RandomStream.derive(seed: seed, purpose: "umap.optimize", index: 0),
@@ -237,6 +264,13 @@ public struct UMAP: EmbeddingAlgorithm {
         progress?("optimize", 1)
         if embedding.contains(where: { !$0.isFinite }) {
             throw EmbeddingError.numerical("umap: optimisation produced non-finite coordinates")
+        }
+        if let term = layout.density {
+            let output = UMAPDensity.outputRadii(positions: embedding, dim: nComponents, edgeStart: layout.edgeStart,
+                                                 tail: layout.tail, a: Float(ca), b: Float(cb))
+            series["radius_input"] = term.inputRadius
+            series["radius_output"] = output
+            diagnostics["radius_correlation"] = Statistics.pearson(term.inputRadius, output)
         }
         return try Matrix(rows: n, cols: nComponents, storage: embedding)
     }
@@ -249,18 +283,19 @@ public struct UMAP: EmbeddingAlgorithm {
         let maxW = graph.maxWeight
         let cut = UMAP.layoutCut(maxWeight: maxW, epochs: epochs)
         var start = [Int](repeating: 0, count: graph.rows + 1)
-        var tail: [Int32] = [], period: [Double] = []
+        var tail: [Int32] = [], period: [Double] = [], kept: [Float] = []
         for i in 0..<graph.rows {
             for e in graph.rowStart[i]..<graph.rowStart[i + 1] where graph.weight[e] >= cut && graph.weight[e] > 0 {
                 tail.append(graph.column[e])
                 period.append(Double(maxW) / Double(graph.weight[e]))
+                kept.append(graph.weight[e])
             }
             start[i + 1] = tail.count
         }
         return UMAPLayout(edgeStart: start, tail: tail, epochsPerSample: period, a: Float(a), b: Float(b),
                           gamma: Float(repulsionStrength), initialAlpha: Float(learningRate),
                           negativeSampleRate: Double(max(negativeSampleRate, 0)),
-                          epochs: epochs, moveOther: moveOther, deterministic: deterministic)
+                          epochs: epochs, moveOther: moveOther, deterministic: deterministic, weight: kept)
     }
 
     /// The starting layout, scaled as umap-learn does: the raw layout is expanded to

@@ -115,9 +115,10 @@ extension UMAP {
         let combined = try blockGraph(blocks, joins: joins, n: n, seed: seed, timer: &timer, diagnostics: &diagnostics,
                                       warnings: &warnings)
         progress?("fuzzy_set", 1)
-        let embedding = try layOut(combined, initData: initData, seed: seed, timer: &timer, diagnostics: &diagnostics,
-                                   warnings: &warnings, progress: progress)
-        return EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics, series: [:], warnings: warnings)
+        var series: [String: [Double]] = [:]
+        let embedding = try layOut(combined, initData: initData, knn: nil, seed: seed, timer: &timer, diagnostics: &diagnostics,
+                                   series: &series, warnings: &warnings, progress: progress)
+        return EmbeddingResult(embedding: embedding, phases: timer.phases, diagnostics: diagnostics, series: series, warnings: warnings)
     }
 
     /// Steps 1–3 of `fitBlocks`: the combined fuzzy set of checked blocks (`joins` from `GraphCombination.perBlock`).

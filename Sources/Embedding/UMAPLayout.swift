@@ -2,7 +2,8 @@ import Linalg
 
 /// UMAP's stochastic gradient descent with edge sampling and negative sampling
 /// (umap-learn's optimize_layout_euclidean: attraction −2ab·d^(2(b−1)) / (1 + a·d^(2b)),
-/// repulsion 2γb / ((0.001 + d²)(1 + a·d^(2b))), each gradient coordinate clipped to ±4,
+/// repulsion 2γb / ((ε + d²)(1 + a·d^(2b))) with ε = 0.001 (`repulsionEpsilon`), each gradient
+/// coordinate clipped to ±4,
 /// learning rate α0·(1 − epoch/epochs); umap-learn runs epochs 0 and 1 both at α0, one epoch
 /// behind this — adopting that measured no better on Fashion-MNIST), in two flavours:
 ///
@@ -45,6 +46,12 @@ struct UMAPLayout {
     /// Move the tail of each positive edge too (only when heads and tails are one set; false in transform).
     var moveOther: Bool
     var deterministic: Bool
+    /// The memberships of the edges (what `epochsPerSample` was made from; densMAP's input radii).
+    var weight: [Float] = []
+    /// ε in the repulsion 2γb / ((ε + d²)(1 + a·d^(2b))): 0.001 (umap-learn), 0.1 for LargeVis (uwot's `lvish`).
+    var repulsionEpsilon: Float = 0.001
+    /// densMAP's density term (nil: plain UMAP), added to the attractive step in its epochs.
+    var density: UMAPDensity? = nil
     /// Heads per chunk and chunks per synchronous group (nil: `defaultPartition`).
     var partition: (chunkSize: Int, chunksPerGroup: Int)? = nil
 
@@ -80,6 +87,17 @@ struct UMAPLayout {
         var dim: Int
         /// `UMAPPowTable` for b.
         var pow: UMAPPowTable
+        /// The density term's factors in its epochs, else nil.
+        var density: DensityView? = nil
+    }
+
+    /// One epoch's density factors (`UMAPDensity.epochFactors`): u and v per vertex, μ_tot/μ_e
+    /// per edge, and λ/(n s).
+    struct DensityView {
+        var u: UnsafePointer<Float>
+        var v: UnsafePointer<Float>
+        var edgeScale: UnsafePointer<Float>
+        var scale: Float
     }
 
     /// Optimises `head` (heads × dim) in place against `tailEmbedding` (nil: head itself).
@@ -105,9 +123,16 @@ struct UMAPLayout {
         let moveVertex = UnsafeMutablePointer<Int32>.allocate(capacity: logsMoves ? tail.count : 0)
         let moveDelta = UnsafeMutablePointer<Float>.allocate(capacity: logsMoves ? tail.count * dim : 0)
         let moveCount = UMAPLayout.allocated([Int](repeating: 0, count: chunks))
+        // densMAP's work space (one entry when there is no density term).
+        let densityCount = density == nil ? 0 : heads
+        let densityU = UMAPLayout.allocated([Float](repeating: 0, count: densityCount))
+        let densityV = UMAPLayout.allocated([Float](repeating: 0, count: densityCount))
+        let densityRho = UMAPLayout.allocated([Double](repeating: 0, count: densityCount))
+        let densityPhiSum = UMAPLayout.allocated([Double](repeating: 0, count: densityCount))
+        let edgeScale = UMAPLayout.allocated(density?.edgeScale ?? [])
         defer {
-            for p in [period, nextSample, negativePeriod, nextNegative, copy, moveDelta] { p.deallocate() }
-            moveVertex.deallocate(); moveCount.deallocate()
+            for p in [period, nextSample, negativePeriod, nextNegative, copy, moveDelta, densityU, densityV, edgeScale] { p.deallocate() }
+            moveVertex.deallocate(); moveCount.deallocate(); densityRho.deallocate(); densityPhiSum.deallocate()
         }
         /// The move log of chunk c (empty, never written, when moves are not logged).
         func moveLog(chunk c: Int) -> MoveLog {
@@ -121,13 +146,21 @@ struct UMAPLayout {
         tail.withUnsafeBufferPointer { tb in
         head.withUnsafeMutableBufferPointer { hb in
             let h = hb.baseAddress!
-            let z = Buffers(edgeStart: esb.baseAddress!, tail: tb.baseAddress!, period: period,
-                            negativePeriod: negativePeriod, nextSample: nextSample, nextNegative: nextNegative,
-                            head: h, copy: copy, sameSet: sameSet, tailCount: tailCount, dim: dim,
-                            pow: UMAPPowTable(exponent: b, base: powBuffer.baseAddress!))
+            let plain = Buffers(edgeStart: esb.baseAddress!, tail: tb.baseAddress!, period: period,
+                                negativePeriod: negativePeriod, nextSample: nextSample, nextNegative: nextNegative,
+                                head: h, copy: copy, sameSet: sameSet, tailCount: tailCount, dim: dim,
+                                pow: UMAPPowTable(exponent: b, base: powBuffer.baseAddress!))
             for epoch in 0..<epochs {
                 let alpha = initialAlpha * (1 - Float(epoch) / Float(epochs))
                 let n = Float(epoch)
+                var z = plain
+                if let density, sameSet, epoch >= density.firstEpoch {
+                    // Radii from the positions at the epoch's start (`copy` equals them here too).
+                    let scale = density.epochFactors(positions: h, dim: dim, edgeStart: plain.edgeStart, tail: plain.tail,
+                                                     a: a, pow: plain.pow, rho: densityRho, phiSum: densityPhiSum,
+                                                     u: densityU, v: densityV)
+                    z.density = DensityView(u: densityU, v: densityV, edgeScale: edgeScale, scale: scale)
+                }
                 if !deterministic {
                     // One owner for everything: all reads live, all moves immediate.
                     var rng = RandomStream(seed: seed, purpose: "umap.sgd.sequential", index: UInt64(epoch))
@@ -202,6 +235,16 @@ struct UMAPLayout {
     @inline(__always)
     private static func clip(_ x: Float) -> Float { x > 4 ? 4 : (x < -4 ? -4 : x) }
 
+    /// densMAP's c_e of edge e = (j, k) at x = d² > 0, from UMAP's attractive coefficient
+    /// (−2·φ') and x^b (`UMAPDensity`).
+    @inline(__always)
+    private static func densityCoefficient(_ dv: DensityView, edge e: Int, j: Int, k: Int, pb: Float, coeff: Float,
+                                           a: Float, b: Float) -> Float {
+        let phi = 1 / (1 + a * pb)
+        return dv.scale * dv.edgeScale[e]
+            * UMAPDensity.edgeFactor(phi: phi, dphi: -0.5 * coeff, b: b, uj: dv.u[j], uk: dv.u[k], vj: dv.v[j], vk: dv.v[k])
+    }
+
     /// Where a chunk reads a vertex: live when it owns it (every vertex in sequential mode),
     /// else from the copy (the tail set when heads and tails differ).
     @inline(__always)
@@ -236,7 +279,7 @@ struct UMAPLayout {
     private func sweep(_ range: Range<Int>, epoch: Float, alpha: Float, _ z: Buffers, rng: inout RandomStream,
                        moves: inout MoveLog) {
         if z.dim == 2 { sweep2(range, epoch: epoch, alpha: alpha, z, rng: &rng, moves: &moves); return }
-        let dim = z.dim, a = self.a, b = self.b, gamma = self.gamma
+        let dim = z.dim, a = self.a, b = self.b, gamma = self.gamma, epsilon = repulsionEpsilon
         let movesTails = moveOther && z.sameSet
         let ownStart = range.lowerBound, ownCount = UInt(range.count)
         var scratch = [Float](repeating: 0, count: 2 * dim)
@@ -249,12 +292,17 @@ struct UMAPLayout {
             let other = UMAPLayout.source(owned: owned, z) + k * dim
             var d2: Float = 0
             for q in 0..<dim { let t = current[q] - other[q]; d2 += t * t }
-            var coeff: Float = 0
+            var coeff: Float = 0, pb: Float = 0
             if d2 > 0 {
-                let pb = z.pow.pow(d2)
+                pb = z.pow.pow(d2)
                 coeff = -2 * a * b * (pb / d2) / (a * pb + 1)
             }
-            for q in 0..<dim { g[q] = UMAPLayout.clip(coeff * (current[q] - other[q])) * alpha }
+            for q in 0..<dim { g[q] = UMAPLayout.clip(coeff * (current[q] - other[q])) }
+            if let dv = z.density, d2 > 0 {
+                let c = UMAPLayout.densityCoefficient(dv, edge: e, j: j, k: k, pb: pb, coeff: coeff, a: a, b: b)
+                for q in 0..<dim { g[q] += UMAPLayout.clip(2 * c * (current[q] - other[q])) }
+            }
+            for q in 0..<dim { g[q] *= alpha }
             for q in 0..<dim { current[q] += g[q] }
             if movesTails {
                 if owned {
@@ -279,7 +327,7 @@ struct UMAPLayout {
                 for q in 0..<dim { let t = current[q] - neg[q]; nd2 += t * t }
                 // Coincident points exert no force.
                 guard nd2 > 0 else { continue }
-                let c = 2 * gamma * b / ((0.001 + nd2) * (a * z.pow.pow(nd2) + 1))
+                let c = 2 * gamma * b / ((epsilon + nd2) * (a * z.pow.pow(nd2) + 1))
                 for q in 0..<dim { sum[q] += UMAPLayout.clip(c * (current[q] - neg[q])) * alpha }
             }
             for q in 0..<dim { current[q] += sum[q] }
@@ -290,7 +338,7 @@ struct UMAPLayout {
     /// `sweep` specialised to two dimensions (same arithmetic, scalar code).
     private func sweep2(_ range: Range<Int>, epoch: Float, alpha: Float, _ z: Buffers, rng: inout RandomStream,
                         moves: inout MoveLog) {
-        let a = self.a, b = self.b, gamma = self.gamma
+        let a = self.a, b = self.b, gamma = self.gamma, epsilon = repulsionEpsilon
         let movesTails = moveOther && z.sameSet
         let ownStart = range.lowerBound, ownCount = UInt(range.count)
         let tailCount = z.tailCount
@@ -301,12 +349,17 @@ struct UMAPLayout {
             let src = UMAPLayout.source(owned: owned, z)
             let dx = current[0] - src[2 * k], dy = current[1] - src[2 * k + 1]
             let d2 = dx * dx + dy * dy
-            var coeff: Float = 0
+            var coeff: Float = 0, pb: Float = 0
             if d2 > 0 {
-                let pb = z.pow.pow(d2)
+                pb = z.pow.pow(d2)
                 coeff = -2 * a * b * (pb / d2) / (a * pb + 1)
             }
-            let gx = UMAPLayout.clip(coeff * dx) * alpha, gy = UMAPLayout.clip(coeff * dy) * alpha
+            var gx = UMAPLayout.clip(coeff * dx), gy = UMAPLayout.clip(coeff * dy)
+            if let dv = z.density, d2 > 0 {
+                let c = UMAPLayout.densityCoefficient(dv, edge: e, j: j, k: k, pb: pb, coeff: coeff, a: a, b: b)
+                gx += UMAPLayout.clip(2 * c * dx); gy += UMAPLayout.clip(2 * c * dy)
+            }
+            gx *= alpha; gy *= alpha
             let cx = current[0] + gx, cy = current[1] + gy
             current[0] = cx; current[1] = cy
             if movesTails {
@@ -334,7 +387,7 @@ struct UMAPLayout {
                 let nd2 = ex * ex + ey * ey
                 // Coincident points exert no force.
                 guard nd2 > 0 else { continue }
-                let c = 2 * gamma * b / ((0.001 + nd2) * (a * z.pow.pow(nd2) + 1))
+                let c = 2 * gamma * b / ((epsilon + nd2) * (a * z.pow.pow(nd2) + 1))
                 sx += UMAPLayout.clip(c * ex) * alpha
                 sy += UMAPLayout.clip(c * ey) * alpha
             }

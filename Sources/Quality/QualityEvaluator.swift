@@ -88,6 +88,13 @@ public enum QualityEvaluator {
         }
         try addPublishedMeasures(unique, data: data, embedding: embedding, labels: labels, seed: seed,
                                  options: options, into: &results)
+        for case let .radiusCorrelation(k) in unique {
+            let start = Clock.wallSeconds()
+            let value = try RadiusCorrelation.compute(data: data, embedding: embedding, k: k, seed: seed)
+            results[.radiusCorrelation(k: k)] = MetricResult(name: QualityMetric.radiusCorrelation(k: k).name, value: value,
+                                                             standardError: nil, seconds: Clock.wallSeconds() - start,
+                                                             detail: "Pearson correlation of the log local radii of all \(n) points")
+        }
         return unique.compactMap { results[$0] }
     }
 

@@ -10,7 +10,8 @@ import Foundation
 /// their k nearest training points in the embedding),
 /// `normalized-stress`, `scale-normalized-stress`, `shepard-correlation` (`DistancePreservation`),
 /// `neighborhood-hit@k` (10; `NeighborhoodHit`), `knc@k` (4 classes; `ClassMeanNeighbors`),
-/// `triplet-accuracy` (`TripletAccuracy`), `qnx@k` (15) and `rnx-auc` (`CoRanking`).
+/// `triplet-accuracy` (`TripletAccuracy`), `qnx@k` (15) and `rnx-auc` (`CoRanking`),
+/// `radius-correlation@k` (15; `RadiusCorrelation`, densMAP's local radii).
 public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible {
     case trustworthiness(k: Int)
     case continuity(k: Int)
@@ -28,13 +29,14 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
     case tripletAccuracy
     case coRankingQNX(k: Int)
     case coRankingRNXAUC
+    case radiusCorrelation(k: Int)
 
     /// Metric names accepted by `init(parsing:)`.
     public static let knownNames = [
         "trustworthiness@<k>", "continuity@<k>", "knn-preservation@<k>", "knn-accuracy@<k>",
         "knn-accuracy-cv@<k>", "distance-correlation", "silhouette", "transform-knn-accuracy@<k>",
         "normalized-stress", "scale-normalized-stress", "shepard-correlation", "neighborhood-hit@<k>", "knc@<k>",
-        "triplet-accuracy", "qnx@<k>", "rnx-auc",
+        "triplet-accuracy", "qnx@<k>", "rnx-auc", "radius-correlation@<k>",
     ]
 
     /// Parses a name such as `trustworthiness@15`.
@@ -69,6 +71,7 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
         case "triplet-accuracy" where k == nil: self = .tripletAccuracy
         case "qnx": self = .coRankingQNX(k: k ?? 15)
         case "rnx-auc" where k == nil: self = .coRankingRNXAUC
+        case "radius-correlation": self = .radiusCorrelation(k: k ?? 15)
         default: throw QualityError.unknownMetric(name: text, known: QualityMetric.knownNames)
         }
     }
@@ -92,6 +95,7 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
         case .tripletAccuracy: return "triplet-accuracy"
         case let .coRankingQNX(k): return "qnx@\(k)"
         case .coRankingRNXAUC: return "rnx-auc"
+        case let .radiusCorrelation(k): return "radius-correlation@\(k)"
         }
     }
 
@@ -112,6 +116,8 @@ public enum QualityMetric: Hashable, Codable, Sendable, CustomStringConvertible 
         case .normalizedStress, .scaleNormalizedStress, .shepardCorrelation: return 1
         case .neighborhoodHit, .classMeanPreservation, .tripletAccuracy: return 1
         case .coRankingQNX, .coRankingRNXAUC: return 1
+        // Version 1: densMAP's local radii (issue 18).
+        case .radiusCorrelation: return 1
         }
     }
 

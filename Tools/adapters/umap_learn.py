@@ -4,7 +4,9 @@ Numba compiles UMAP's kernels on first use; unless jit_warmup=false an untimed
 fit on 5 000 random points runs first (phase "jit_warmup"), so "fit" measures
 the algorithm rather than the compiler. seeded=true (default) passes the seed as
 random_state, which makes umap-learn reproducible and single-threaded;
-seeded=false runs its parallel (unseeded, not reproducible) mode.
+seeded=false runs its parallel (unseeded, not reproducible) mode. densmap=true
+runs densMAP (dens_lambda, dens_frac, dens_var_shift as umap-learn's); the
+warm-up then compiles its density kernels too.
 """
 import mbench_adapter as mb
 
@@ -32,7 +34,8 @@ if seeded:
     options["random_state"] = args.seed
 else:
     options["n_jobs"] = -1
-for key in ("n_neighbors", "min_dist", "n_epochs", "metric", "init", "learning_rate", "negative_sample_rate", "spread"):
+for key in ("n_neighbors", "min_dist", "n_epochs", "metric", "init", "learning_rate", "negative_sample_rate", "spread",
+            "densmap", "dens_lambda", "dens_frac", "dens_var_shift"):
     if key in params:
         value = params.pop(key)
         if not (key == "n_epochs" and value == "auto"):

@@ -103,6 +103,10 @@ public struct UMAPLearnReference: ExternalAlgorithm {
         ParameterDoc("learning_rate", "1.0", "initial learning rate"),
         ParameterDoc("negative_sample_rate", "5", "negative samples per positive"),
         ParameterDoc("spread", "1.0", "scale of embedded points"),
+        ParameterDoc("densmap", "false", "true = densMAP (n_epochs auto then adds 200)"),
+        ParameterDoc("dens_lambda", "2.0", "densMAP: weight of the density-correlation term"),
+        ParameterDoc("dens_frac", "0.3", "densMAP: fraction of the epochs, at the end, with the density term"),
+        ParameterDoc("dens_var_shift", "0.1", "densMAP: added to the variance of the output log radii"),
         ParameterDoc("jit_warmup", "true", "run an untimed fit on 5 000 points first, so fit excludes Numba compilation (NN-descent included)"),
         ParameterDoc("seeded", "true", "true = random_state = seed (reproducible, single-threaded); false = umap-learn's parallel mode (not reproducible)"),
     ] + commonDocs

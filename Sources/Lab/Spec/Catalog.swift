@@ -6,7 +6,7 @@ import Embedding
 public enum Catalog {
     /// Algorithms that specs and `mbench embed` can run.
     static var algorithms: [any EmbeddingAlgorithm.Type] {
-        [PCA.self, TSNE.self, UMAP.self, LaplacianEigenmaps.self, NeighborDistanceProfile.self] + ExternalAdapters.types + TestAlgorithms.types
+        [PCA.self, TSNE.self, UMAP.self, DensMAP.self, LargeVis.self, LaplacianEigenmaps.self, NeighborDistanceProfile.self] + ExternalAdapters.types + TestAlgorithms.types
     }
 
     /// Names of the algorithms.

@@ -46,10 +46,13 @@ final class ImplementationFingerprintTests: XCTestCase {
         "table/1": "26e668d0d40594c0",
         "generator:word-vectors/1": "37cfe8595b01c270",
         "generator:augmented-mnist/1": "48522640b22b26c3",
-        // Issue 18: the DR-benchmark measures, HDBSCAN and Laplacian eigenmaps.
+        // Issue 18: the DR-benchmark measures, HDBSCAN, Laplacian eigenmaps, densMAP and its radius correlation.
         "published-measures/1": "edcd1212987f98e7",
         "hdbscan/1": "46038332199f3933",
         "laplacian-eigenmaps/1": "8451aee2abe57ec1",
+        "densmap/1": "71f127a7942a8b6e",
+        "radius-correlation/1": "34bbbe55a16b9716",
+        "largevis/1": "136c7a0a88b1fdfe",
     ]
 
     private func hash(_ bytes: [UInt8]) -> String {
@@ -75,8 +78,9 @@ final class ImplementationFingerprintTests: XCTestCase {
         Parallel.threadCount = 2
         defer { Parallel.threadCount = saved }
         let data = try fixedCase()
-        for name in ["pca", "tsne", "umap", "neighbor-distances", "laplacian-eigenmaps"] {
-            let algorithm = try Catalog.makeAlgorithm(name, parameters: name == "tsne" ? ["n_iter": .number(300)] : [:])
+        for name in ["pca", "tsne", "umap", "neighbor-distances", "laplacian-eigenmaps", "densmap", "largevis"] {
+            let parameters: Parameters = name == "tsne" ? ["n_iter": .number(300)] : name == "largevis" ? ["n_epochs": .number(200)] : [:]
+            let algorithm = try Catalog.makeAlgorithm(name, parameters: parameters)
             let result = try algorithm.fit(data, labels: nil, seed: 5, progress: nil)
             check("\(name)/\(type(of: algorithm).implementationVersion)", NPY.encode(result.embedding))
         }
@@ -143,6 +147,9 @@ final class ImplementationFingerprintTests: XCTestCase {
             withUnsafeBytes(of: (result.standardError ?? 0).bitPattern.littleEndian) { bytes += $0 }
         }
         check("published-measures/\(versions.first!)", bytes)
+        let radius = try QualityMetric(parsing: "radius-correlation@10")
+        let radiusValue = try QualityEvaluator.evaluate([radius], data: data, embedding: embedding, labels: nil, seed: 1)[0].value
+        check("radius-correlation/\(radius.implementationVersion)", withUnsafeBytes(of: radiusValue.bitPattern.littleEndian) { Array($0) })
         let clusters = try HDBSCAN.fit(embedding, options: HDBSCAN.Options(minClusterSize: 10)).labels
         check("hdbscan/\(HDBSCAN.implementationVersion)", clusters.flatMap { withUnsafeBytes(of: Int64($0).littleEndian) { Array($0) } })
     }
