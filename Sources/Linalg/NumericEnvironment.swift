@@ -29,8 +29,9 @@ import Glibc
 ///   M-block size (GEMM_P) follows the detected L2 cache, and M-blocking does not change the
 ///   order in which any output element is summed. LAPACK (reference Fortran, compiled for the
 ///   baseline target) reaches the CPU only through these BLAS kernels.
-/// - **FFT** (t-SNE's FFT gradient): the project's own (`FFTPlan`, `SquareGridFFT`), written in
-///   Swift with a fixed factorisation and summation order. FFTW, used before, picks SIMD codelets
+/// - **FFT** (t-SNE's FFT gradient): the project's own (`FFTPlan`, `SquareGridFFT`), planned in
+///   Swift with a fixed factorisation and summation order, butterflies in C (`CKernels/fft.c`)
+///   whose lanes are independent sequences, so its SSE2/AVX2/AVX-512 variants give the same bits. FFTW, used before, picks SIMD codelets
 ///   by CPU, and its scalar-only plans cost 1.4–2.2× in t-SNE's transforms.
 /// - **libm** (`exp`, `log`, `pow`, `sin`, `cos`, … and their `Float` versions) has FMA/AVX2
 ///   variants in glibc chosen by CPU. Result-determining code calls `DeterministicMath` instead.
@@ -76,7 +77,7 @@ public struct NumericEnvironment: Codable, Sendable, Equatable {
 
     /// The FFT every result uses (t-SNE's FFT gradient): the project's own, so no library picks
     /// codelets by CPU.
-    public static let fftPath = "own (Linalg.FFTPlan: Stockham radix 4/2/odd, 8 sequences per SIMD vector)"
+    public static let fftPath = "own (Linalg.FFTPlan: Stockham radix 4/2/odd, CKernels butterflies, one sequence per SIMD lane)"
 
     /// What this process uses (computed once).
     public static let current: NumericEnvironment = {
