@@ -146,35 +146,60 @@ final class ExternalTests: XCTestCase {
     }
 
     func testReferenceAlgorithmsAreInTheCatalog() {
-        for name in ["umap-learn", "opentsne", "sklearn-pca", "sklearn-tsne", "external"] {
+        for name in ["umap-learn", "opentsne", "sklearn-pca", "sklearn-tsne", "sklearn-spectral", "pacmap", "trimap", "external"] {
             XCTAssertNotNil(Catalog.parameterDocs(algorithm: name), name)
         }
     }
 
-    /// scikit-learn's PCA against ours (skipped when scikit-learn is not installed).
-    func testSklearnPCAAgreesWithOursUpToSign() throws {
+    /// Skips unless the interpreter the adapters use imports scikit-learn; points the adapters at Tools/adapters.
+    private func requireScikitLearn() throws {
         try requirePython()
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import sklearn, numpy"]
+        probe.arguments = [ExternalAdapters.python, "-c", "import sklearn, numpy"]
         probe.standardError = FileHandle.nullDevice
         try probe.run()
         probe.waitUntilExit()
         if probe.terminationStatus != 0 { throw XCTSkip("scikit-learn not installed (pip install scikit-learn)") }
         setenv("MBENCH_ADAPTERS", URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tools/adapters").path, 1)
+    }
+
+    /// |cosine| between column c of two embeddings.
+    private func columnCosine(_ a: Matrix, _ b: Matrix, _ c: Int) -> Double {
+        var dot = 0.0, a2 = 0.0, b2 = 0.0
+        for i in 0..<a.rows {
+            let x = Double(a[i, c]), y = Double(b[i, c])
+            dot += x * y; a2 += x * x; b2 += y * y
+        }
+        return abs(dot) / (a2 * b2).squareRoot()
+    }
+
+    /// scikit-learn's SpectralEmbedding against our laplacian-eigenmaps on a connected rolled strip
+    /// (800 points, 15 neighbours): the same eigenvectors up to sign (skipped without scikit-learn).
+    func testSklearnSpectralAgreesWithOurLaplacianEigenmaps() throws {
+        try requireScikitLearn()
+        var rng = RandomStream(seed: 4)
+        var values: [Float] = []
+        for _ in 0..<800 {
+            let t = 1.5 * Double.pi * (1 + 2 * rng.nextDouble()), h = 20 * rng.nextDouble()
+            values += [Float(t * cos(t)), Float(h), Float(t * sin(t))]
+        }
+        let x = try Matrix(rows: 800, cols: 3, storage: values)
+        let theirs = try SklearnSpectralReference(parameters: ["n_neighbors": .number(15)])
+            .fit(x, labels: nil, seed: 1, progress: nil)
+        let ours = try LaplacianEigenmaps(parameters: ["n_neighbors": .number(15)]).fit(x, labels: nil, seed: 1, progress: nil)
+        for c in 0..<2 { XCTAssertEqual(columnCosine(theirs.embedding, ours.embedding, c), 1, accuracy: 1e-4, "component \(c)") }
+    }
+
+    /// scikit-learn's PCA against ours (skipped when scikit-learn is not installed).
+    func testSklearnPCAAgreesWithOursUpToSign() throws {
+        try requireScikitLearn()
         var rng = RandomStream(seed: 9)
         let x = try Matrix(rows: 200, cols: 6, storage: (0..<1200).map { i in rng.nextFloat() * Float(1 + i % 6) })
         let theirs = try SklearnPCAReference(parameters: ["n_components": .number(2)]).fit(x, labels: nil, seed: 0, progress: nil)
         let ours = try PCA(nComponents: 2).fit(x, labels: nil, seed: 0, progress: nil)
         XCTAssertTrue(theirs.phases.contains { $0.name == "fit" })
-        for c in 0..<2 {
-            var dot = 0.0, a2 = 0.0, b2 = 0.0
-            for i in 0..<200 {
-                let a = Double(theirs.embedding[i, c]), b = Double(ours.embedding[i, c])
-                dot += a * b; a2 += a * a; b2 += b * b
-            }
-            XCTAssertEqual(abs(dot) / (a2 * b2).squareRoot(), 1, accuracy: 1e-4, "component \(c)")
-        }
+        for c in 0..<2 { XCTAssertEqual(columnCosine(theirs.embedding, ours.embedding, c), 1, accuracy: 1e-4, "component \(c)") }
     }
 }

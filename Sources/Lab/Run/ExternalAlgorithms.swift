@@ -83,7 +83,7 @@ public enum ExternalAdapters {
     /// Every external algorithm type, for `Catalog.algorithms`.
     public static let types: [any EmbeddingAlgorithm.Type] = [
         UMAPLearnReference.self, OpenTSNEReference.self, SklearnPCAReference.self, SklearnTSNEReference.self,
-        ExternalCommand.self,
+        SklearnSpectralReference.self, PaCMAPReference.self, TriMapReference.self, ExternalCommand.self,
     ]
 }
 
@@ -163,6 +163,60 @@ public struct SklearnTSNEReference: ExternalAlgorithm {
         ParameterDoc("init", "pca", "pca | random"),
         ParameterDoc("method", "barnes_hut", "barnes_hut | exact"),
         ParameterDoc("angle", "0.5", "Barnes-Hut angle"),
+    ] + commonDocs
+    public let parameters: Parameters
+    public init(parameters: Parameters) throws { self.parameters = try Self.validated(parameters) }
+}
+
+/// scikit-learn's `SpectralEmbedding`, Laplacian eigenmaps (pip install scikit-learn): the
+/// reference for our `laplacian-eigenmaps`.
+public struct SklearnSpectralReference: ExternalAlgorithm {
+    public static let name = "sklearn-spectral"
+    public static let implementationVersion = 1
+    public static let adapterScript = "sklearn_spectral.py"
+    public static let parameterDocs: [ParameterDoc] = [
+        ParameterDoc("n_components", "2", "output dimensions"),
+        ParameterDoc("n_neighbors", "auto", "neighbours of the kNN affinity (scikit-learn's auto: max(n/10, 1))"),
+        ParameterDoc("affinity", "nearest_neighbors", "nearest_neighbors | rbf"),
+        ParameterDoc("eigen_solver", "auto", "arpack | lobpcg | amg (scikit-learn's default: arpack)"),
+    ] + commonDocs
+    public let parameters: Parameters
+    public init(parameters: Parameters) throws { self.parameters = try Self.validated(parameters) }
+}
+
+/// PaCMAP (Wang, Huang, Rudin & Shaposhnik 2021; pip install pacmap). Numba compilation is done
+/// by a small untimed warm-up fit (phase `jit_warmup`) unless `jit_warmup` is false.
+public struct PaCMAPReference: ExternalAlgorithm {
+    public static let name = "pacmap"
+    public static let implementationVersion = 1
+    public static let adapterScript = "pacmap_ref.py"
+    public static let parameterDocs: [ParameterDoc] = [
+        ParameterDoc("n_components", "2", "output dimensions"),
+        ParameterDoc("n_neighbors", "10", "near pairs per point"),
+        ParameterDoc("MN_ratio", "0.5", "mid-near pairs per near pair"),
+        ParameterDoc("FP_ratio", "2.0", "further pairs per near pair"),
+        ParameterDoc("num_iters", "(100, 100, 250)", "iterations of the three phases"),
+        ParameterDoc("apply_pca", "true", "PCA to 100 dimensions first"),
+        ParameterDoc("jit_warmup", "true", "run an untimed fit on 300 points first"),
+    ] + commonDocs
+    public let parameters: Parameters
+    public init(parameters: Parameters) throws { self.parameters = try Self.validated(parameters) }
+}
+
+/// TriMap (Amid & Warmuth 2019; pip install "trimap<1.2", the last release without JAX). It draws
+/// its triplets from NumPy's global generator, which the adapter seeds. Numba compilation is done
+/// by a small untimed warm-up fit (phase `jit_warmup`) unless `jit_warmup` is false.
+public struct TriMapReference: ExternalAlgorithm {
+    public static let name = "trimap"
+    public static let implementationVersion = 1
+    public static let adapterScript = "trimap_ref.py"
+    public static let parameterDocs: [ParameterDoc] = [
+        ParameterDoc("n_components", "2", "output dimensions"),
+        ParameterDoc("n_inliers", "12", "nearest neighbours per triplet anchor"),
+        ParameterDoc("n_outliers", "4", "outliers per inlier"),
+        ParameterDoc("n_random", "3", "random triplets per point"),
+        ParameterDoc("n_iters", "400", "iterations"),
+        ParameterDoc("jit_warmup", "true", "run an untimed fit on 300 points first"),
     ] + commonDocs
     public let parameters: Parameters
     public init(parameters: Parameters) throws { self.parameters = try Self.validated(parameters) }
