@@ -75,6 +75,16 @@ final class ClusteringChainTests: XCTestCase {
             XCTAssertEqual((error as? SpecError)?.line, 5)
             XCTAssertTrue("\(error)".contains("does not apply to method hdbscan"), "\(error)")
         }
+        let approx = "datasets: [{name: blobs}]\nalgorithms: [{name: pca}]\nclustering:\n  method: hdbscan\n  approx_min_span_tree: false\n"
+        XCTAssertThrowsError(try SpecParser.parse(yaml: approx, file: "c.yaml")) { error in
+            XCTAssertEqual((error as? SpecError)?.line, 5)
+            XCTAssertTrue("\(error)".contains("use 'method: hdbscan-package'"), "\(error)")
+        }
+        let package = try? SpecParser.parse(yaml: approx.replacingOccurrences(of: "method: hdbscan\n", with: "method: hdbscan-package\n"),
+                                            file: "c.yaml")
+        XCTAssertEqual(package?.clustering?.implementation, "hdbscan-package")
+        XCTAssertEqual(package?.clustering?.approximateTree, false)
+        XCTAssertNotNil(package?.clustering?.hdbscan)
         let small = "datasets: [{name: blobs}]\nalgorithms: [{name: pca}]\nclustering: {method: hdbscan, min_cluster_size: 1}\n"
         XCTAssertThrowsError(try SpecParser.parse(yaml: small, file: "c.yaml")) { error in
             XCTAssertTrue("\(error)".contains("min_cluster_size"), "\(error)")

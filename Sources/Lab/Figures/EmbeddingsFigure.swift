@@ -131,8 +131,10 @@ extension FigureRecipe {
                 throw error("'color: cluster' needs results of a spec with a 'clustering:' section")
             }
             let clusters = try ArrayFiles.readLabels(store.url(file))
-            series.categories = order.map { clusters[$0] }
-            series.categoryNames = (0..<((clusters.max() ?? 0) + 1)).map { "cluster \($0 + 1)" }
+            // HDBSCAN's noise (−1) is one more category after the clusters, named in the legend.
+            let count = (clusters.max() ?? -1) + 1
+            series.categories = order.map { clusters[$0] < 0 ? count : clusters[$0] }
+            series.categoryNames = (0..<count).map { "cluster \($0 + 1)" } + (clusters.contains { $0 < 0 } ? ["noise"] : [])
         case "rgb":
             guard !heldOut, let file = record.colorsFile else {
                 throw error("'color: rgb' needs a data set with its own colours (the colour cube)")
@@ -157,6 +159,7 @@ extension FigureRecipe {
         let parts = metric.split(separator: "@").map(String.init)
         if metric == "cluster-ari" { return "ARI vs labels" }
         if metric == "cluster-k" { return "clusters" }
+        if metric == "cluster-ari-ours" { return "ARI vs ours" }
         guard parts.count == 2 else { return metric }
         switch parts[0] {
         case "trustworthiness": return "T(\(parts[1]))"

@@ -45,10 +45,11 @@ extension FigureRecipe {
         let low = pixels.min() ?? 0, high = pixels.max() ?? 1
         let span = high > low ? high - low : 1
         let d = data.matrix.cols
-        let clusterCount = (clusters.max() ?? 0) + 1
+        // Colours as `embeddings` gives them with `color: cluster` (noise is one more category).
+        let categoryCount = (clusters.max() ?? -1) + 1 + (clusters.contains { $0 < 0 } ? 1 : 0)
         let rows = found.map { cluster in
             ImageMontage.Row(caption: "cluster \(cluster.label + 1) · \(cluster.size) points",
-                             color: Palette.color(category: cluster.label, of: clusterCount),
+                             color: Palette.color(category: cluster.label, of: categoryCount),
                              images: cluster.members.map { i in (0..<d).map { (pixels[i * d + $0] - low) / span } })
         }
         let montage = ImageMontage(title: text("title", spec.name), rows: rows, imageHeight: shape[0], imageWidth: shape[1],
