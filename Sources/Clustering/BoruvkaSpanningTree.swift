@@ -194,6 +194,53 @@ enum BoruvkaSpanningTree {
         return result.map { ($0.a, $0.b, $0.weight.squareRoot()) }
     }
 
+    /// Squared distance to the k-th nearest other point of every point (HDBSCAN's squared core
+    /// distances), exact, by a search of the kd-tree that visits the nearer child first and skips
+    /// a node whose box is no nearer than the current k-th distance. Only the k smallest values
+    /// are kept, so the result does not depend on the visiting order (equal to
+    /// `HDBSCAN.coreDistancesSquared`'s sweep). Parallel over fixed chunks of points.
+    static func coreDistancesSquared(_ data: Matrix, k: Int) -> [Double] {
+        let n = data.rows, d = data.cols
+        precondition(k >= 1 && k < n, "k must be in 1..<n")
+        let x = data.storage.map(Double.init)
+        let tree = KDTree(x, n: n, d: d, leafSize: leafSize)
+        var core = [Double](repeating: 0, count: n)
+        core.withUnsafeMutableBufferPointer { cb in
+            let out = cb.baseAddress!
+            Parallel.forEachChunk(count: n, chunkSize: chunkSize) { _, range in
+                var nearest = [Double](repeating: .infinity, count: k)  // ascending
+                var stack: [Int] = []
+                for q in range {
+                    for t in 0..<k { nearest[t] = .infinity }
+                    stack.removeAll(keepingCapacity: true)
+                    stack.append(0)
+                    while let node = stack.popLast() {
+                        if boxGap(tree, node, x, q, d) >= nearest[k - 1] { continue }
+                        let l = tree.left[node]
+                        if l < 0 {
+                            for p in tree.start[node]..<tree.end[node] {
+                                let j = tree.order[p]
+                                if j == q { continue }
+                                var s = 0.0
+                                for t in 0..<d { let v = x[q * d + t] - x[j * d + t]; s += v * v }
+                                if s < nearest[k - 1] {
+                                    var slot = k - 1
+                                    while slot > 0 && nearest[slot - 1] > s { nearest[slot] = nearest[slot - 1]; slot -= 1 }
+                                    nearest[slot] = s
+                                }
+                            }
+                        } else {
+                            let r = tree.right[node]
+                            if boxGap(tree, l, x, q, d) <= boxGap(tree, r, x, q, d) { stack.append(r); stack.append(l) } else { stack.append(l); stack.append(r) }
+                        }
+                    }
+                    out[q] = nearest[k - 1]
+                }
+            }
+        }
+        return core
+    }
+
     /// Squared distance from point q to a node's box.
     @inline(__always)
     static func boxGap(_ tree: KDTree, _ node: Int, _ x: [Double], _ q: Int, _ d: Int) -> Double {

@@ -80,7 +80,8 @@ public enum HDBSCAN {
         try fit(data, options: options, primOnly: false)
     }
 
-    /// `fit`, with `primOnly` forcing Prim's spanning tree in any dimension (for tests).
+    /// `fit`, with `primOnly` forcing the sweep for core distances and Prim's spanning tree in
+    /// any dimension (for tests).
     static func fit(_ data: Matrix, options: Options, primOnly: Bool) throws -> Result {
         let n = data.rows
         guard n >= 2 else { throw ClusteringError.invalidArgument("HDBSCAN needs at least 2 points, got \(n)") }
@@ -98,8 +99,9 @@ public enum HDBSCAN {
         var resolved = options
         resolved.minSamples = minSamples
 
-        let core = coreDistancesSquared(data, k: minSamples)
-        let edges = data.cols <= kdTreeDimensionLimit && !primOnly
+        let kdTree = data.cols <= kdTreeDimensionLimit && !primOnly
+        let core = kdTree ? BoruvkaSpanningTree.coreDistancesSquared(data, k: minSamples) : coreDistancesSquared(data, k: minSamples)
+        let edges = kdTree
             ? BoruvkaSpanningTree.spanningTree(data, coreSquared: core)
             : minimumSpanningTree(data, coreSquared: core)
         let hierarchy = singleLinkage(edges, n: n)

@@ -76,6 +76,7 @@ final class HDBSCANTests: XCTestCase {
             let x = try Matrix(rows: n, cols: d, storage: (0..<(n * d)).map { _ in Float(rng.nextInt(below: grid)) })
             let k = 1 + rng.nextInt(below: 8)
             let core = HDBSCAN.coreDistancesSquared(x, k: k)
+            XCTAssertEqual(BoruvkaSpanningTree.coreDistancesSquared(x, k: k), core, "trial \(trial)")
             let prim = HDBSCAN.minimumSpanningTree(x, coreSquared: core)
             let boruvka = BoruvkaSpanningTree.spanningTree(x, coreSquared: core)
             XCTAssertEqual(boruvka.count, n - 1)
@@ -134,6 +135,9 @@ final class HDBSCANTests: XCTestCase {
         // The Borůvka tree itself, over several query chunks, with ties.
         let grid = try Matrix(rows: 3_000, cols: 2, storage: (0..<6_000).map { _ in Float(rng.nextInt(below: 40)) })
         let core = HDBSCAN.coreDistancesSquared(grid, k: 5)
+        XCTAssertEqual(Parallel.withThreadCount(1) { BoruvkaSpanningTree.coreDistancesSquared(grid, k: 5) },
+                       Parallel.withThreadCount(4) { BoruvkaSpanningTree.coreDistancesSquared(grid, k: 5) })
+        XCTAssertEqual(BoruvkaSpanningTree.coreDistancesSquared(grid, k: 5), core)
         let edgesOne = Parallel.withThreadCount(1) { BoruvkaSpanningTree.spanningTree(grid, coreSquared: core) }
         let edgesFour = Parallel.withThreadCount(4) { BoruvkaSpanningTree.spanningTree(grid, coreSquared: core) }
         XCTAssertEqual(edgesOne.map { [Double($0.0), Double($0.1), $0.2] }, edgesFour.map { [Double($0.0), Double($0.1), $0.2] })
