@@ -178,6 +178,8 @@ struct PreparedData {
     var combine: [GraphCombination] = []
     /// How the table was read (column types, missing values), for the record.
     var table: TableSummary? = nil
+    /// Picture size [height, width] when each row is an image (MNIST: [28, 28]), else nil.
+    var imageShape: [Int]? = nil
 }
 
 /// Loads a data selection and applies its preprocessing.

@@ -53,6 +53,9 @@ final class ImplementationFingerprintTests: XCTestCase {
         "densmap/1": "71f127a7942a8b6e",
         "radius-correlation/1": "34bbbe55a16b9716",
         "largevis/1": "136c7a0a88b1fdfe",
+        // Version 2: the kd-tree Borůvka spanning tree and the tie-independent single linkage
+        // (labels change only where equal-weight edges are ordered differently; not on the fixed case).
+        "hdbscan/2": "46038332199f3933",
     ]
 
     private func hash(_ bytes: [UInt8]) -> String {
