@@ -62,6 +62,28 @@ final class TaskMemoryEstimateTests: XCTestCase {
         XCTAssertEqual(augmented.parts.first { $0.name.hasPrefix("input") }?.bytes, 1_000_000 * 784 * 4)
     }
 
+    /// Above `NNDescentParameters.localityCopyLimit` values the neighbour search works in place, and
+    /// the estimate drops its copy: 3 million 300-dimensional points need no second 3.6 GB.
+    func testNoSearchCopyAboveTheLocalityLimit() throws {
+        let all = try tasks("""
+        name: memory
+        datasets:
+          - {name: word-vectors, n: [800000, 3000000]}
+        algorithms: [{name: umap}]
+        """)
+        XCTAssertEqual(all.count, 2)
+        for task in all {
+            let estimate = try XCTUnwrap(TaskMemoryEstimate.of(task))
+            let n = Double(estimate.rows), d = Double(estimate.cols)
+            XCTAssertEqual(estimate.cols, 300)
+            let copies = n * d <= Double(1 << 28)
+            XCTAssertEqual(copies, estimate.rows == 800_000)
+            let umap = try XCTUnwrap(estimate.parts.first { $0.name.hasPrefix("umap") }).bytes
+            XCTAssertEqual(Double(umap), (copies ? 4 * n * d : 0) + Double(TaskMemoryEstimate.umapBytesPerEdge) * n * 15 + 16 * n * 2,
+                           accuracy: 4)
+        }
+    }
+
     func testMemoryLimitParsing() {
         XCTAssertEqual(MemoryLimit.parse("16G"), 16 << 30)
         XCTAssertEqual(MemoryLimit.parse("512m"), 512 << 20)

@@ -1,6 +1,7 @@
 import Datasets
 import Embedding
 import Foundation
+import Neighbors
 
 /// The peak resident memory a task is expected to need, estimated before it starts from the shape of
 /// its data (n rows × d columns, known without loading: `DatasetLoader.plannedShape`) and its
@@ -15,8 +16,11 @@ import Foundation
 ///   + input     4·n·d                      (the Float matrix)
 ///   + pre-PCA   4·n·d + 4·n·D              (centred copy while reducing, the reduced matrix)
 ///   + pca       4·n·D + 4·n·c + 16·D²      (centred copy, output, covariance and eigenvectors)
-///   + umap      4·n·D + umapBytesPerEdge·n·k + 16·n·c   (NN-descent's reordered copy, graph and SGD arrays)
-///   + tsne      4·n·D + tsneBytesPerEdge·n·k + 64·n·c   (neighbour search copy, P, gradient state)
+///   + umap      copy + umapBytesPerEdge·n·k + 16·n·c    (NN-descent's reordered copy, graph and SGD arrays)
+///   + tsne      copy + tsneBytesPerEdge·n·k + 64·n·c    (neighbour search copy, P, gradient state)
+///
+/// where copy = 4·n·D when n·D ≤ `NNDescentParameters.localityCopyLimit`, else 0 (larger data is
+/// searched in place).
 ///
 /// The per-edge constants are calibrated on measured peaks (`TaskMemoryEstimateTests` checks the
 /// estimate against the peak RSS of workers on 4 000 and 16 000 points of 100 dimensions: never below
@@ -59,6 +63,7 @@ struct TaskMemoryEstimate: Sendable, Equatable {
             return Double(fallback)
         }
         let c = integer("n_components", 2)
+        let searchCopy = n * reduced <= Double(NNDescentParameters.localityCopyLimit) ? 4 * n * reduced : 0
         var parts: [(String, Double)] = [("process", Double(processBytes))]
         if shape.loaderBytes > 0 { parts.append(("generator", Double(shape.loaderBytes))) }
         parts.append(("input \(shape.rows) × \(shape.cols)", 4 * n * d))
@@ -68,10 +73,10 @@ struct TaskMemoryEstimate: Sendable, Equatable {
             parts.append(("pca", 4 * n * reduced + 4 * n * c + 16 * reduced * reduced))
         case UMAP.name:
             let k = integer("n_neighbors", 15)
-            parts.append(("umap (k = \(Int(k)))", 4 * n * reduced + Double(umapBytesPerEdge) * n * k + 16 * n * c))
+            parts.append(("umap (k = \(Int(k)))", searchCopy + Double(umapBytesPerEdge) * n * k + 16 * n * c))
         case TSNE.name:
             let k = (3 * integer("perplexity", 30)).rounded(.down) + 1
-            parts.append(("tsne (k = \(Int(k)))", 4 * n * reduced + Double(tsneBytesPerEdge) * n * k + 64 * n * c))
+            parts.append(("tsne (k = \(Int(k)))", searchCopy + Double(tsneBytesPerEdge) * n * k + 64 * n * c))
         default:
             return nil
         }
