@@ -34,9 +34,10 @@ extension FigureRecipe {
     /// Average Procrustes distance per point to the full embedding against the subsample fraction
     /// (the UMAP paper's Fig. 8): one panel per `panels` level, one line per `series` level, mean
     /// over seeds with a min–max band; the full task itself is the point (1, 0). With `overlay`,
-    /// a second row shows each series' aligned subsample of that fraction (first seed) in red over
-    /// its full embedding in blue, both in the normalised frame (the paper's Fig. 7). The values
-    /// are also returned as notes ("UMAP 0.1: 0.123 ± 0.004 (3 seeds)"), which `mbench run` prints.
+    /// more panels (all panels three to a row) show each series' aligned subsample of that fraction
+    /// (first seed) in red over its full embedding in blue, both in the normalised frame (the
+    /// paper's Fig. 7). The values are also returned as notes ("UMAP Fashion-MNIST fraction 0.1:
+    /// 0.1234 ± 0.0040 (mean ± s.d. over 3 seeds)"), which `mbench run` prints.
     func stability(_ records: [RunRecord]) throws -> RenderedFigure {
         let seriesDimension = text("series", "algorithm"), panelDimension = text("panels", "dataset")
         var notes: [String] = []
@@ -82,11 +83,11 @@ extension FigureRecipe {
             }
             panels.append(axes)
         }
-        let cols = max(panelLevels.count, overlays.count)
-        var grid: [Axes] = panels + Array(repeating: Axes(), count: cols - panels.count)
-        if !overlays.isEmpty { grid += overlays + Array(repeating: Axes(), count: cols - overlays.count) }
-        let rows = overlays.isEmpty ? 1 : 2
-        var rendered = try figureSize(defaultWidth: max(6.4, 3.6 * Double(cols) + 0.4), defaultHeight: 3.8 * Double(rows))
+        // The line panels, then the overlays, three to a row.
+        let all = panels + overlays
+        let cols = min(3, all.count), rows = (all.count + cols - 1) / cols
+        let grid = all + Array(repeating: Axes(), count: rows * cols - all.count)
+        var rendered = try figureSize(defaultWidth: max(6.4, 4.4 * Double(cols) + 0.4), defaultHeight: 4 * Double(rows))
             .render(PanelGrid(rows: rows, cols: cols, panels: grid, title: text("title", spec.name)))
         rendered.notes += notes
         return rendered
