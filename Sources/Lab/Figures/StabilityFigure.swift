@@ -34,7 +34,7 @@ extension FigureRecipe {
     /// Average Procrustes distance per point to the full embedding against the subsample fraction
     /// (the UMAP paper's Fig. 8): one panel per `panels` level, one line per `series` level, mean
     /// over seeds with a min–max band; the full task itself is the point (1, 0). With `overlay`,
-    /// more panels (all panels three to a row) show each series' aligned subsample of that fraction
+    /// more panels (three or four to a row) show each series' aligned subsample of that fraction
     /// (first seed) in red over its full embedding in blue, both in the normalised frame (the
     /// paper's Fig. 7). The values are also returned as notes ("UMAP Fashion-MNIST fraction 0.1:
     /// 0.1234 ± 0.0040 (mean ± s.d. over 3 seeds)"), which `mbench run` prints.
@@ -83,10 +83,20 @@ extension FigureRecipe {
             }
             panels.append(axes)
         }
-        // The line panels, then the overlays, three to a row.
+        // The line panels, then the overlays, three or four to a row (whichever leaves fewer cells
+        // empty); the first empty cell, if any, says what the overlays' colours mean.
         let all = panels + overlays
-        let cols = min(3, all.count), rows = (all.count + cols - 1) / cols
-        let grid = all + Array(repeating: Axes(), count: rows * cols - all.count)
+        let cols = all.count <= 3 ? all.count : ((all.count + 3) / 4 * 4 - all.count < (all.count + 2) / 3 * 3 - all.count ? 4 : 3)
+        let rows = (all.count + cols - 1) / cols
+        var grid = all + Array(repeating: Axes(grid: false, hideTickLabels: true), count: rows * cols - all.count)
+        if !overlays.isEmpty, grid.count > all.count, let fraction = overlayFraction {
+            let lines = ["blue: the full embedding", "red: its aligned \(ParameterValue.number(fraction)) subsample",
+                         "(first seed; frame: the full embedding's", "subsample rows at unit RMS radius)"]
+            for (i, line) in lines.enumerated() {
+                grid[all.count].add(.text(TextAnnotation(line, x: 0.5, y: 0.62 - 0.08 * Double(i),
+                                                         anchor: TextAnchor(.center, .middle), size: 9, background: false)))
+            }
+        }
         var rendered = try figureSize(defaultWidth: max(6.4, 4.4 * Double(cols) + 0.4), defaultHeight: 4 * Double(rows))
             .render(PanelGrid(rows: rows, cols: cols, panels: grid, title: text("title", spec.name)))
         rendered.notes += notes
