@@ -49,6 +49,10 @@ public enum Preprocessing {
         }
     }
 
+    /// Version of `nestedSubsampleIndices`' output; bump it when the rows it keeps change
+    /// (recorded in the data fingerprint of tasks with a `fraction`).
+    public static let nestedSubsampleImplementationVersion = 1
+
     /// Indices (ascending) of a nested subsample holding about `fraction` of `total` rows: the
     /// subsamples of one seed at growing fractions are subsets of each other (the UMAP paper's
     /// stability experiment, Figs. 7–8).

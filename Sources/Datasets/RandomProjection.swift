@@ -10,6 +10,10 @@ import Linalg
 /// `RandomStream(seed:purpose:"datasets.random-projection")` (`nextGaussian`, so its bits do not
 /// depend on the CPU or the C library), and X R is the deterministic GEMM of `Linalg.BLAS`.
 public enum RandomProjection {
+    /// Version of the projection's output; bump it when its bytes change (recorded in the data
+    /// fingerprint of tasks with a `projection`).
+    public static let implementationVersion = 1
+
     /// Allowed target dimensions d (a spec's `projection`).
     public static let dimensions: ClosedRange<Int> = 1...16_384
 

@@ -84,6 +84,12 @@ final class SubsampleStabilityTests: XCTestCase {
         let projected = try SpecParser.parse(yaml: yaml.replacingOccurrences(of: "fraction: [0.2, 0.5, 1]", with: "projection: [8, 16]"),
                                              file: "x.yaml")
         XCTAssertEqual(Plan(spec: projected).tasks.map(\.dataset.projection), [8, 8, 16, 16])
+        // The data fingerprint names the subsample's and the projection's versions (the full task's does not).
+        let fingerprints = ImplementationFingerprints.current
+        XCTAssertEqual(Set(plan.tasks.map { fingerprints.of($0, spec: spec).data }),
+                       ["blobs/\(DatasetLoader.implementationVersion(for: "blobs"))",
+                        "blobs/\(DatasetLoader.implementationVersion(for: "blobs"))+fraction/1"])
+        XCTAssertTrue(fingerprints.of(Plan(spec: projected).tasks[0], spec: projected).data.hasSuffix("+projection/1"))
     }
 
     /// PCA of 2-D data with two components is a rigid motion of the centred data, so each
