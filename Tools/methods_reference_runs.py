@@ -6,6 +6,11 @@
                                                           # Y.npy, timed: its default (Boruvka, approximate
                                                           # spanning tree), approx_min_span_tree=False and
                                                           # algorithm="generic"; ARI against our labels
+  python Tools/methods_reference_runs.py hdbscan-alternating Y.npy MBENCH MCS MS ROUNDS
+                                                          # ROUNDS rounds of: `MBENCH cluster --method hdbscan`
+                                                          # (its in-process seconds), the package's default,
+                                                          # its exact Boruvka (approx_min_span_tree=False);
+                                                          # times, ratios ours / package, ARI
   python Tools/methods_reference_runs.py spectral X.npy K OUT.npy       # scikit-learn's
                                                           # SpectralEmbedding(n_neighbors=K), timed
 
@@ -58,6 +63,31 @@ def main():
                           "exact_tree_seconds": exact_tree_seconds,
                           "ari_ours_vs_exact_tree": adjusted_rand_score(exact_tree, ours),
                           "ari_ours_vs_generic": adjusted_rand_score(generic, ours)}))
+    elif command == "hdbscan-alternating":
+        import subprocess
+        import hdbscan
+        from sklearn.metrics import adjusted_rand_score
+        path, mbench, mcs, ms, rounds = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+        Y = np.load(path).astype(np.float64)
+        rows = []
+        for r in range(rounds):
+            out = subprocess.run([mbench, "cluster", "--input", path, "--method", "hdbscan", "--min-cluster-size", str(mcs),
+                                  "--min-samples", str(ms)], check=True, capture_output=True, text=True).stdout
+            ours = json.loads(out)
+            labels = np.array(ours["result"]["labels"])
+            start = time.perf_counter()
+            default = hdbscan.HDBSCAN(min_cluster_size=mcs, min_samples=ms).fit(Y).labels_
+            default_seconds = time.perf_counter() - start
+            start = time.perf_counter()
+            exact = hdbscan.HDBSCAN(min_cluster_size=mcs, min_samples=ms, approx_min_span_tree=False).fit(Y).labels_
+            exact_seconds = time.perf_counter() - start
+            row = {"round": r + 1, "ours_seconds": ours["seconds"], "package_default_seconds": default_seconds,
+                   "package_exact_seconds": exact_seconds, "ratio_ours_over_default": ours["seconds"] / default_seconds,
+                   "ratio_ours_over_exact": ours["seconds"] / exact_seconds,
+                   "ari_ours_vs_default": adjusted_rand_score(default, labels),
+                   "ari_ours_vs_exact": adjusted_rand_score(exact, labels)}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
     elif command == "spectral":
         from sklearn.manifold import SpectralEmbedding
         X = np.load(sys.argv[2])

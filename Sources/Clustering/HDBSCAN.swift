@@ -7,9 +7,11 @@ import Linalg
 ///    (the package's convention; scikit-learn's `HDBSCAN` counts the point itself, so its
 ///    `min_samples = m + 1` is this `minSamples = m`);
 /// 2. mutual reachability d_mr(a, b) = max(core(a), core(b), d(a, b));
-/// 3. its minimum spanning tree (Prim's algorithm on the complete graph, at most O(n²) distance
-///    evaluations: meant for embeddings in a few dimensions), edges sorted by weight
-///    (stable), merged into a single-linkage hierarchy;
+/// 3. its exact minimum spanning tree: Borůvka's algorithm over a kd-tree (`BoruvkaSpanningTree`)
+///    up to `kdTreeDimensionLimit` dimensions, Prim's algorithm on the complete graph (O(n²)
+///    distance evaluations) above; merged into a single-linkage hierarchy in which edges of
+///    equal weight are merged in a fixed order (`singleLinkage`), so the hierarchy is the same
+///    for every minimum spanning tree;
 /// 4. the condensed tree: walking down from the root, a split into two parts of at least
 ///    `minClusterSize` points makes two new clusters; smaller parts are points falling out
 ///    of their cluster at λ = 1 / distance;
@@ -22,7 +24,12 @@ import Linalg
 /// does. Deterministic: no randomness; the core distances are computed in fixed chunks.
 public enum HDBSCAN {
     /// Version of the implementation (bump when any label may change; see ImplementationFingerprintTests).
-    public static let implementationVersion = 1
+    public static let implementationVersion = 2
+
+    /// Up to this many input dimensions the spanning tree is built by `BoruvkaSpanningTree`
+    /// (kd-tree), above it by Prim's algorithm. Both give trees of equal total weight and, through
+    /// `singleLinkage`, the same labels.
+    public static let kdTreeDimensionLimit = 8
 
     /// How flat clusters are taken from the condensed tree.
     public enum Selection: String, Codable, CaseIterable, Sendable {
@@ -70,6 +77,12 @@ public enum HDBSCAN {
     /// - Throws: `ClusteringError` when `minClusterSize` is below 2 or above n, `minSamples` is
     ///   outside 1 ... n − 1, or the data has NaN / infinite values.
     public static func fit(_ data: Matrix, options: Options = Options()) throws -> Result {
+        try fit(data, options: options, primOnly: false)
+    }
+
+    /// `fit`, with `primOnly` forcing the sweep for core distances and Prim's spanning tree in
+    /// any dimension (for tests).
+    static func fit(_ data: Matrix, options: Options, primOnly: Bool) throws -> Result {
         let n = data.rows
         guard n >= 2 else { throw ClusteringError.invalidArgument("HDBSCAN needs at least 2 points, got \(n)") }
         guard options.minClusterSize >= 2 else {
@@ -86,8 +99,11 @@ public enum HDBSCAN {
         var resolved = options
         resolved.minSamples = minSamples
 
-        let core = coreDistancesSquared(data, k: minSamples)
-        let edges = minimumSpanningTree(data, coreSquared: core)
+        let kdTree = data.cols <= kdTreeDimensionLimit && !primOnly
+        let core = kdTree ? BoruvkaSpanningTree.coreDistancesSquared(data, k: minSamples) : coreDistancesSquared(data, k: minSamples)
+        let edges = kdTree
+            ? BoruvkaSpanningTree.spanningTree(data, coreSquared: core)
+            : minimumSpanningTree(data, coreSquared: core)
         let hierarchy = singleLinkage(edges, n: n)
         let tree = condense(hierarchy, n: n, minClusterSize: options.minClusterSize)
         let stability = stabilities(tree, n: n)
@@ -216,11 +232,21 @@ public enum HDBSCAN {
     /// `right` (points < n, merges n + row) join at `distance` into `size` points.
     struct Merge { var left: Int, right: Int, distance: Double, size: Int }
 
-    /// The single-linkage hierarchy of the spanning tree's edges (sorted by weight, stable).
+    /// The single-linkage hierarchy of a minimum spanning tree's edges, the same for every
+    /// minimum spanning tree of the graph. Edges are taken in groups of equal weight: the
+    /// components joined by a group are, for any minimum spanning tree, the same (the connected
+    /// components of the graph's edges lighter than the weight, joined into those of the edges up
+    /// to it). Each new component is formed by merging its parts largest first (ties: smallest
+    /// point index first), one binary merge at a time, new components in the order of their
+    /// smallest point index. Largest first makes the condensed tree treat a tie the way a
+    /// simultaneous split would: parts below `min_cluster_size` fall out of the cluster as points,
+    /// and the large parts then split into clusters. (The `hdbscan` package sorts the edges with an
+    /// unstable sort, so its order within ties is numpy's choice.)
     static func singleLinkage(_ edges: [(Int, Int, Double)], n: Int) -> [Merge] {
-        let sorted = edges.enumerated().sorted { $0.element.2 < $1.element.2 || ($0.element.2 == $1.element.2 && $0.offset < $1.offset) }
+        let sorted = edges.sorted { $0.2 < $1.2 }  // the order within a group does not matter
         var parent = Array(0..<(2 * n - 1))
         var size = [Int](repeating: 1, count: 2 * n - 1)
+        var smallest = Array(0..<(2 * n - 1))  // smallest point index under each node
         func find(_ x: Int) -> Int {
             var root = x
             while parent[root] != root { root = parent[root] }
@@ -230,11 +256,40 @@ public enum HDBSCAN {
         }
         var merges: [Merge] = []
         merges.reserveCapacity(n - 1)
-        for (index, edge) in sorted.map(\.element).enumerated() {
-            let a = find(edge.0), b = find(edge.1)
-            let node = n + index
-            merges.append(Merge(left: a, right: b, distance: edge.2, size: size[a] + size[b]))
-            parent[a] = node; parent[b] = node; size[node] = size[a] + size[b]
+        var first = 0
+        while first < sorted.count {
+            var last = first
+            while last < sorted.count && sorted[last].2 == sorted[first].2 { last += 1 }
+            // The hierarchy roots this group joins, grouped by a local union-find.
+            var local = [Int: Int](), roots: [Int] = [], link: [Int] = []
+            func slot(_ root: Int) -> Int {
+                if let s = local[root] { return s }
+                local[root] = roots.count; roots.append(root); link.append(roots.count - 1)
+                return roots.count - 1
+            }
+            func top(_ s: Int) -> Int { var r = s; while link[r] != r { r = link[r] }; return r }
+            for edge in sorted[first..<last] {
+                let a = top(slot(find(edge.0))), b = top(slot(find(edge.1)))
+                if a != b { link[max(a, b)] = min(a, b) }
+            }
+            var groups = [Int: [Int]]()
+            for s in 0..<roots.count { groups[top(s), default: []].append(roots[s]) }
+            let ordered = groups.values.map { parts in
+                parts.sorted { size[$0] > size[$1] || (size[$0] == size[$1] && smallest[$0] < smallest[$1]) }
+            }.sorted { a, b in a.map { smallest[$0] }.min()! < b.map { smallest[$0] }.min()! }
+            let distance = sorted[first].2
+            for parts in ordered where parts.count > 1 {
+                var joined = parts[0]
+                for part in parts.dropFirst() {
+                    let node = n + merges.count
+                    merges.append(Merge(left: joined, right: part, distance: distance, size: size[joined] + size[part]))
+                    parent[joined] = node; parent[part] = node
+                    size[node] = size[joined] + size[part]
+                    smallest[node] = min(smallest[joined], smallest[part])
+                    joined = node
+                }
+            }
+            first = last
         }
         return merges
     }

@@ -114,11 +114,18 @@ struct UMAPLayout {
         // into its slice of one store starting at its first edge.
         let logsMoves = moveOther && sameSet
         // Working state, freed on return: the sampling schedule, the read copy, the move logs.
-        let periods = epochsPerSample.map { Float($0) }
-        // A period of 0 means no negative samples (negative_sample_rate 0).
-        let negativePeriods = epochsPerSample.map { Float(negativeSampleRate > 0 ? $0 / negativeSampleRate : 0) }
-        let period = UMAPLayout.allocated(periods), nextSample = UMAPLayout.allocated(periods)
-        let negativePeriod = UMAPLayout.allocated(negativePeriods), nextNegative = UMAPLayout.allocated(negativePeriods)
+        let edges = epochsPerSample.count
+        let period = UnsafeMutablePointer<Float>.allocate(capacity: max(edges, 1))
+        let nextSample = UnsafeMutablePointer<Float>.allocate(capacity: max(edges, 1))
+        let negativePeriod = UnsafeMutablePointer<Float>.allocate(capacity: max(edges, 1))
+        let nextNegative = UnsafeMutablePointer<Float>.allocate(capacity: max(edges, 1))
+        for e in 0..<edges {
+            let p = Float(epochsPerSample[e])
+            // A period of 0 means no negative samples (negative_sample_rate 0).
+            let q = Float(negativeSampleRate > 0 ? epochsPerSample[e] / negativeSampleRate : 0)
+            (period + e).initialize(to: p); (nextSample + e).initialize(to: p)
+            (negativePeriod + e).initialize(to: q); (nextNegative + e).initialize(to: q)
+        }
         let copy = UMAPLayout.allocated(tailEmbedding ?? head)
         let moveVertex = UnsafeMutablePointer<Int32>.allocate(capacity: logsMoves ? tail.count : 0)
         let moveDelta = UnsafeMutablePointer<Float>.allocate(capacity: logsMoves ? tail.count * dim : 0)

@@ -162,10 +162,11 @@ enum UMAPSpectral {
         }
         let gap = dim == 1 ? 1.0 : 2 * DeterministicMath.sin(Double.pi / Double(count)) * (count == 2 ? 1 : 1)
         let range = gap / 2
+        // Each point's position within its own component (one array for all components).
+        var local = [Int](repeating: -1, count: n)
+        for idx in members { for (a, i) in idx.enumerated() { local[i] = a } }
         for c in 0..<count {
             let idx = members[c]
-            var local = [Int](repeating: -1, count: n)
-            for (a, i) in idx.enumerated() { local[i] = a }
             var lists = [[(Int32, Float)]](repeating: [], count: idx.count)
             for (a, i) in idx.enumerated() {
                 for e in g.rowStart[i]..<g.rowStart[i + 1] { lists[a].append((Int32(local[Int(g.column[e])]), g.weight[e])) }

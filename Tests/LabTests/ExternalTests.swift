@@ -165,6 +165,43 @@ final class ExternalTests: XCTestCase {
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tools/adapters").path, 1)
     }
 
+    /// The hdbscan package as a spec's clustering (`method: hdbscan-package`, its exact tree) on
+    /// four blobs: the same clusters as ours, recorded with their agreement, reused on a re-run
+    /// (skipped unless the adapters' interpreter imports hdbscan).
+    func testHDBSCANPackageClusteringFromASpec() throws {
+        try requirePython()
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = [ExternalAdapters.python, "-c", "import hdbscan, numpy"]
+        probe.standardError = FileHandle.nullDevice
+        try probe.run()
+        probe.waitUntilExit()
+        if probe.terminationStatus != 0 { throw XCTSkip("hdbscan not installed (pip install hdbscan)") }
+        setenv("MBENCH_ADAPTERS", URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tools/adapters").path, 1)
+        let yaml = """
+        name: package-hdbscan
+        seed: 7
+        datasets:
+          - {name: blobs, n: 600, options: {dimension: 6, centers: 4, cluster_std: 0.5}}
+        algorithms:
+          - name: pca
+        clustering: {method: hdbscan-package, min_cluster_size: 30, min_samples: 5, approx_min_span_tree: false}
+        """
+        let spec = try SpecParser.parse(yaml: yaml, file: "p.yaml")
+        XCTAssertEqual(spec.clustering?.implementation, "hdbscan-package")
+        XCTAssertEqual(spec.clustering?.approximateTree, false)
+        let root = dir.appendingPathComponent("results")
+        let summary = try Runner(options: RunOptions(resultsRoot: root), log: { _ in }).run(spec)
+        XCTAssertTrue(summary.failures.isEmpty, "\(summary.failures)")
+        let record = try XCTUnwrap(ResultStore(root: root, experiment: "package-hdbscan").allRecords().first)
+        XCTAssertEqual(record.metric("cluster-k"), 4)
+        // The exact tree gives our clusters; equal-weight edges may order a few noise points differently.
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(record.metric("cluster-ari-ours")), 0.99)
+        XCTAssertGreaterThan(try XCTUnwrap(record.metric("cluster-ari")), 0.95)
+        XCTAssertEqual(try Runner(options: RunOptions(resultsRoot: root), log: { _ in }).run(spec).reused, 1)
+    }
+
     /// |cosine| between column c of two embeddings.
     private func columnCosine(_ a: Matrix, _ b: Matrix, _ c: Int) -> Double {
         var dot = 0.0, a2 = 0.0, b2 = 0.0

@@ -89,17 +89,29 @@ extension FigureRecipe {
     }
 
     /// The scatter series of one record's layer, drawn in a fixed shuffled order so that
-    /// no class is painted over another wholesale.
-    private func scatter(_ record: RunRecord, layer: Layer, colorBy: String) throws -> ScatterSeries {
+    /// no class is painted over another wholesale; or, with a `camera`, the first three
+    /// coordinates seen through it (centred on their mean), drawn farthest first.
+    func scatter(_ record: RunRecord, layer: Layer, colorBy: String, camera: OrthographicCamera? = nil) throws -> ScatterSeries {
         let heldOut = layer != .fit
         guard let embeddingFile = heldOut ? record.transformedFile : record.embeddingFile else {
             throw error("record \(record.task.id) has no held-out points")
         }
         let embedding = try ArrayFiles.readMatrix(store.url(embeddingFile))
-        var rng = RandomStream(seed: 0, purpose: "figure.draw-order")
-        let order = rng.permutation(embedding.rows)
-        let x = order.map { Double(embedding[$0, 0]) }
-        let y = order.map { Double(embedding.cols > 1 ? embedding[$0, 1] : 0) }
+        let order: [Int], x: [Double], y: [Double]
+        if let camera {
+            guard embedding.cols >= 3 else {
+                throw error("'scatter3d' needs embeddings with 3 components; \(record.task.algorithmLabel) has \(embedding.cols)")
+            }
+            let view = FigureRecipe.project(embedding, camera: camera)
+            order = OrthographicCamera.paintersOrder(view.depth)
+            x = order.map { view.u[$0] }
+            y = order.map { view.v[$0] }
+        } else {
+            var rng = RandomStream(seed: 0, purpose: "figure.draw-order")
+            order = rng.permutation(embedding.rows)
+            x = order.map { Double(embedding[$0, 0]) }
+            y = order.map { Double(embedding.cols > 1 ? embedding[$0, 1] : 0) }
+        }
         var series = ScatterSeries(x: x, y: y, size: figure.settings["point_size"] == nil ? nil : number("point_size", 1),
                                    alpha: figure.settings["alpha"] == nil ? nil : number("alpha", 0.5))
         let labelsFile = heldOut ? record.transformedLabelsFile : record.labelsFile
@@ -119,8 +131,10 @@ extension FigureRecipe {
                 throw error("'color: cluster' needs results of a spec with a 'clustering:' section")
             }
             let clusters = try ArrayFiles.readLabels(store.url(file))
-            series.categories = order.map { clusters[$0] }
-            series.categoryNames = (0..<((clusters.max() ?? 0) + 1)).map { "cluster \($0 + 1)" }
+            // HDBSCAN's noise (−1) is one more category after the clusters, named in the legend.
+            let count = (clusters.max() ?? -1) + 1
+            series.categories = order.map { clusters[$0] < 0 ? count : clusters[$0] }
+            series.categoryNames = (0..<count).map { "cluster \($0 + 1)" } + (clusters.contains { $0 < 0 } ? ["noise"] : [])
         case "rgb":
             guard !heldOut, let file = record.colorsFile else {
                 throw error("'color: rgb' needs a data set with its own colours (the colour cube)")
@@ -145,6 +159,7 @@ extension FigureRecipe {
         let parts = metric.split(separator: "@").map(String.init)
         if metric == "cluster-ari" { return "ARI vs labels" }
         if metric == "cluster-k" { return "clusters" }
+        if metric == "cluster-ari-ours" { return "ARI vs ours" }
         guard parts.count == 2 else { return metric }
         switch parts[0] {
         case "trustworthiness": return "T(\(parts[1]))"

@@ -67,6 +67,22 @@ public enum FigureRecipes {
             .init("x_label", .text, "x axis label"),
             .init("y_label", .text, "y axis label"),
         ],
+        // The pictures nearest each cluster's centre, one row per cluster of the chosen clustering.
+        "exemplars": [
+            .init("count", .integer(1...100), "pictures per cluster (default 8)"),
+            .init("space", .choice(["embedding", "input"]), "where centres and distances are measured (default embedding)"),
+            .init("scale", .integer(1...16), "canvas pixels per image pixel (default 3)"),
+        ],
+        // 3-component embeddings through a fixed orthographic camera, drawn farthest first.
+        "scatter3d": [
+            .init("cols", .text, "dimension laid out in columns (default algorithm)"),
+            .init("azimuth", .number(-360...360), "camera azimuth in degrees (default -60, matplotlib's)"),
+            .init("elevation", .number(-90...90), "camera elevation in degrees (default 30)"),
+            .init("color", .choice(["label", "cluster", "none"]), "what colours the points (default label)"),
+            .init("point_size", .number(0.05...50), "marker radius in points (default: by point count)"),
+            .init("alpha", .number(0...1), "marker opacity (default: by point count)"),
+            .init("legend", .flag, "draw the shared legend (default true)"),
+        ],
         // Histograms of a per-point series (e.g. t-SNE σ, neighbour distances), overlaid per series.
         "histograms": [
             .init("values", .words, "stored per-point series, one panel each"),

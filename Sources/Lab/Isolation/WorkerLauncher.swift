@@ -79,6 +79,9 @@ public struct WorkerLauncher: Sendable {
             case .run:
                 var record = try JSONDecoder().decode(RunRecord.self, from: report)
                 record.worker = facts
+                // Phases restart the kernel's peak counter, which `wait4` reads; the worker's own
+                // peak over the whole task carries what came before.
+                if let own = record.peakRSSBytes { record.worker?.peakRSSBytes = max(facts.peakRSSBytes, own) }
                 return .record(record)
             case .bench:
                 return .benchResult(try JSONDecoder().decode(BenchTaskResult.self, from: report), facts)

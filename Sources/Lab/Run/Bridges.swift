@@ -44,7 +44,7 @@ enum DatasetBridge {
         if let table = selection.table { return try loadTable(request, table: table, seed: seed) }
         let dataset = try DatasetLoader.load(request, seed: seed)
         return PreparedData(matrix: dataset.data, labels: dataset.labels, coordinate: dataset.coordinate,
-                            colors: dataset.colors, checksum: dataset.checksum, warnings: [])
+                            colors: dataset.colors, checksum: dataset.checksum, warnings: [], imageShape: dataset.imageShape)
     }
 }
 

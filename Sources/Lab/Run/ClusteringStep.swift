@@ -10,6 +10,10 @@ enum ClusteringStep {
     static func run(_ spec: ClusteringSpec, embedding: Matrix, labels: [Int]?, seed: UInt64,
                     store: ResultStore, taskID: String) throws -> (report: String, clusters: String, metrics: [MetricRecord]) {
         if let options = spec.hdbscan {
+            if spec.implementation == HDBSCANPackage.method {
+                return try HDBSCANPackage.run(options, approximateTree: spec.approximateTree ?? true, embedding: embedding,
+                                              labels: labels, store: store, taskID: taskID)
+            }
             return try runHDBSCAN(options, embedding: embedding, labels: labels, store: store, taskID: taskID)
         }
         let start = Clock.wallSeconds()

@@ -75,12 +75,24 @@ public struct OneOffEmbedding {
                 labelColumn: nil, options: [:], pca: nil), seed: seed)
         }
         let clock = FitClock()
-        let result = try model.fit(data.matrix, labels: data.labels, seed: seed, progress: nil)
+        let result = try model.fit(data.matrix, labels: data.labels, seed: seed,
+                                   progress: TerminalProgress.handler(prefix: algorithm))
+        TerminalProgress.clearLine()
         let seconds = clock.stop(result).wallSeconds
         _ = try ArrayFiles.write(result.embedding, to: out)
         var line = "\(algorithm): \(data.matrix.rows) × \(data.matrix.cols) → \(result.embedding.cols) dimensions in "
             + String(format: "%.2f s", seconds) + ", wrote \(out.path)"
+        if !result.phases.isEmpty { line += "\nphases: " + OneOffEmbedding.describe(result.phases) }
         for warning in data.warnings + result.warnings { line += "\nwarning: \(warning)" }
         return line
+    }
+
+    /// "neighbors 12.3 s (peak 1.2 GiB), …": wall seconds and peak memory of each phase.
+    static func describe(_ phases: [PhaseTiming]) -> String {
+        phases.map { phase in
+            var text = "\(phase.name) " + String(format: "%.2f s", phase.wallSeconds)
+            if let peak = phase.peakRSSBytes { text += " (peak \(TaskMemoryEstimate.format(peak)))" }
+            return text
+        }.joined(separator: ", ")
     }
 }

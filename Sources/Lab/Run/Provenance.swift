@@ -100,13 +100,10 @@ public enum MachineFacts {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Resets the kernel's peak-RSS counter (VmHWM) so the next reading is the peak of what follows.
+    /// Resets the peak-RSS span (`Clock.resetPeakRSS`) so the next reading is the peak of what follows.
     /// Returns false where that is not supported.
     @discardableResult
     public static func resetPeakRSS() -> Bool {
-        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
-        defer { try? handle.close() }
-        do { try handle.write(contentsOf: Data("5".utf8)) } catch { return false }
-        return true
+        Clock.resetPeakRSS()
     }
 }

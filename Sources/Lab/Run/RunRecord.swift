@@ -110,9 +110,10 @@ public struct WorkerFacts: Codable, Sendable, Equatable {
     public var wallSeconds: Double
     /// User + system CPU seconds of the worker and everything it waited for.
     public var cpuSeconds: Double
-    /// Peak RSS in bytes as `wait4` reports it: the largest of the worker and its children, never
-    /// below the parent's own high-water mark (see `ChildOutcome.peakRSSBytes`); the worker's own
-    /// peak is the record's `peakRSSBytes`.
+    /// Peak RSS in bytes of the worker and its children: the largest of what `wait4` reports (never
+    /// below the parent's own high-water mark, see `ChildOutcome.peakRSSBytes`) and the worker's own
+    /// peak over the whole task, the record's `peakRSSBytes` (phases restart the kernel's counter
+    /// that `wait4` reads, `Clock.peakRSSBytes`).
     public var peakRSSBytes: Int
     /// The time limit the task ran under, in seconds (nil = none).
     public var timeLimitSeconds: Double?

@@ -182,6 +182,8 @@ struct PreparedData {
     var table: TableSummary? = nil
     /// For a `fraction` subsample: the kept rows of the loaded points, ascending (nil = all).
     var subsampleRows: [Int]? = nil
+    /// Picture size [height, width] when each row is an image (MNIST: [28, 28]), else nil.
+    var imageShape: [Int]? = nil
 }
 
 /// Loads a data selection and applies its preprocessing.

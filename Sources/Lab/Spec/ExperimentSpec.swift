@@ -115,10 +115,16 @@ public enum FigureSetting: Sendable, Equatable {
 
 /// Clustering of each embedding: a Gaussian-mixture sweep over k and covariance
 /// types, the choice by BIC elbow / minimum, and its agreement with the labels; or, with
-/// `method: hdbscan`, one HDBSCAN clustering (`hdbscan` set, the GMM fields unused).
+/// `method: hdbscan`, one HDBSCAN clustering (`hdbscan` set, the GMM fields unused), or with
+/// `method: hdbscan-package` the same clustering by the `hdbscan` Python package.
 public struct ClusteringSpec: Codable, Sendable, Equatable {
-    /// HDBSCAN's options when the spec says `method: hdbscan` (nil: the GMM sweep).
+    /// HDBSCAN's options when the spec says `method: hdbscan` or `hdbscan-package` (nil: the GMM sweep).
     public var hdbscan: HDBSCAN.Options? = nil
+    /// Who runs HDBSCAN: nil, ours; "hdbscan-package", the `hdbscan` Python package through
+    /// `Tools/adapters/hdbscan_ref.py` (a reference, recorded like ours plus its agreement with ours).
+    public var implementation: String? = nil
+    /// The package's `approx_min_span_tree` (nil: its default, true); only with "hdbscan-package".
+    public var approximateTree: Bool? = nil
     /// Cluster counts to sweep.
     public var ks: [Int]
     /// Covariance types ("full", "tied", "diag", "spherical").

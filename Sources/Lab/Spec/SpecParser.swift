@@ -269,14 +269,27 @@ public enum SpecParser {
     private static func parseClustering(_ node: SpecNode) throws -> ClusteringSpec {
         var spec = ClusteringSpec(ks: Array(2...20), covarianceTypes: ["full"], nInit: 1)
         let entries = try node.mapping(allowed: ["method", "k", "covariance", "n_init", "min_cluster_size", "min_samples",
-                                                 "selection"])
-        let method = try entries.first { $0.key == "method" }.map { try oneOf($0.value, ["gmm", "hdbscan"]) } ?? "gmm"
+                                                 "selection", "approx_min_span_tree"])
+        let method = try entries.first { $0.key == "method" }.map { try oneOf($0.value, ["gmm", "hdbscan", "hdbscan-package"]) } ?? "gmm"
         let gmmKeys = ["k", "covariance", "n_init"], hdbscanKeys = ["min_cluster_size", "min_samples", "selection"]
-        for (key, keyNode, _) in entries where (method == "gmm" ? hdbscanKeys : gmmKeys).contains(key) {
-            throw keyNode.error("'clustering.\(key)' does not apply to method \(method); "
-                                + "\(method == "gmm" ? "add 'method: hdbscan'" : "GMM keys are k, covariance, n_init")")
+        let packageKeys = ["approx_min_span_tree"]
+        for (key, keyNode, _) in entries {
+            let applies: Bool
+            switch method {
+            case "gmm": applies = !hdbscanKeys.contains(key) && !packageKeys.contains(key)
+            case "hdbscan": applies = !gmmKeys.contains(key) && !packageKeys.contains(key)
+            default: applies = !gmmKeys.contains(key)
+            }
+            if applies { continue }
+            let hint = packageKeys.contains(key) ? "it is the hdbscan package's option: use 'method: hdbscan-package'"
+                : method == "gmm" ? "add 'method: hdbscan'" : "GMM keys are k, covariance, n_init"
+            throw keyNode.error("'clustering.\(key)' does not apply to method \(method); \(hint)")
         }
-        if method == "hdbscan" {
+        if method == "hdbscan" || method == "hdbscan-package" {
+            if method == "hdbscan-package" {
+                spec.implementation = method
+                if let entry = entries.first(where: { $0.key == "approx_min_span_tree" }) { spec.approximateTree = try entry.value.bool() }
+            }
             var options = HDBSCAN.Options()
             for (key, _, value) in entries {
                 switch key {

@@ -75,7 +75,11 @@ public struct ImplementationFingerprints: Sendable {
 
     /// The fingerprint of the clustering step a spec asks for (GMM model selection or HDBSCAN).
     public func clustering(_ spec: ClusteringSpec) -> String {
-        spec.hdbscan == nil ? clustering : "hdbscan/\(HDBSCAN.implementationVersion)"
+        guard spec.hdbscan != nil else { return clustering }
+        let ours = "hdbscan/\(HDBSCAN.implementationVersion)"
+        guard spec.implementation == HDBSCANPackage.method else { return ours }
+        // The package's labels and their agreement with ours (cluster-ari-ours).
+        return "\(HDBSCANPackage.method)+adapters:" + ImplementationFingerprints.adapterHash(HDBSCANPackage.adapterScript) + "+" + ours
     }
 
     /// The full fingerprint of `task` as run under `spec`.

@@ -56,6 +56,9 @@ final class ImplementationFingerprintTests: XCTestCase {
         // Issue 18's stability and ambient-dimension specs: nested subsamples and random projections.
         "nested-subsample/1": "8871ead453a58042",
         "random-projection/1": "0f8295a2d52ee84f",
+        // Version 2: the kd-tree Borůvka spanning tree and the tie-independent single linkage
+        // (labels change only where equal-weight edges are ordered differently; not on the fixed case).
+        "hdbscan/2": "46038332199f3933",
     ]
 
     private func hash(_ bytes: [UInt8]) -> String {
