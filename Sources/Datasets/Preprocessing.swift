@@ -49,6 +49,44 @@ public enum Preprocessing {
         }
     }
 
+    /// Version of `nestedSubsampleIndices`' output; bump it when the rows it keeps change
+    /// (recorded in the data fingerprint of tasks with a `fraction`).
+    public static let nestedSubsampleImplementationVersion = 1
+
+    /// Indices (ascending) of a nested subsample holding about `fraction` of `total` rows: the
+    /// subsamples of one seed at growing fractions are subsets of each other (the UMAP paper's
+    /// stability experiment, Figs. 7–8).
+    ///
+    /// Each class (all rows one class when `labels` is nil) is put in a random order from
+    /// `RandomStream(seed:purpose:"datasets.nested-subsample", index: label)`, and the first
+    /// round(fraction · class size) rows of that order are kept (half rounds up). The order does
+    /// not depend on `fraction` and the count never decreases with it, so a smaller fraction's rows
+    /// are a prefix of a larger one's in every class: nested, and stratified when labelled.
+    /// `fraction` = 1 keeps every row.
+    /// - Throws: `invalidRequest` if `fraction` is not in (0, 1], `labels` has the wrong length, or no row is kept.
+    public static func nestedSubsampleIndices(total: Int, fraction: Double, labels: [Int]?, seed: UInt64) throws -> [Int] {
+        guard fraction.isFinite, fraction > 0, fraction <= 1 else {
+            throw DatasetsError.invalidRequest("a subsample fraction must be in (0, 1], got \(fraction)")
+        }
+        if let labels, labels.count != total {
+            throw DatasetsError.invalidRequest("\(labels.count) labels for \(total) rows")
+        }
+        var members: [Int: [Int]] = [:]
+        for i in 0..<total { members[labels?[i] ?? 0, default: []].append(i) }
+        var chosen: [Int] = []
+        for c in members.keys.sorted() {
+            let m = members[c]!
+            var rng = RandomStream(seed: seed, purpose: "datasets.nested-subsample", index: UInt64(bitPattern: Int64(c)))
+            let order = rng.permutation(m.count)
+            let keep = min(m.count, Int((fraction * Double(m.count)).rounded(.toNearestOrAwayFromZero)))
+            for k in order.prefix(keep) { chosen.append(m[k]) }
+        }
+        guard !chosen.isEmpty else {
+            throw DatasetsError.invalidRequest("a subsample fraction of \(fraction) of \(total) rows keeps no row")
+        }
+        return chosen.sorted()
+    }
+
     /// Applies `scaling` in place, per feature (column). Sums are accumulated in `Double`.
     /// `.unit`: (x − min) / (max − min), constant columns → 0. `.standardize`: (x − mean) / std
     /// with the population standard deviation, zero-variance columns → 0.

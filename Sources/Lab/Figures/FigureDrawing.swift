@@ -32,6 +32,7 @@ enum FigureDrawing {
             case "histograms": rendered = try recipe.histograms(chosen)
             case "model-selection": rendered = try recipe.modelSelection(chosen)
             case "fuzzy-cover": rendered = try recipe.fuzzyCover(chosen)
+            case "stability": rendered = try recipe.stability(chosen)
             case "exemplars": rendered = try recipe.exemplars(chosen)
             case "scatter3d": rendered = try recipe.scatter3d(chosen)
             default: throw recipe.error("unknown figure kind '\(figure.kind)'")

@@ -44,6 +44,8 @@ struct FigureRecipe {
         case "seed": return String(record.task.seed)
         case "n": return String(record.dataRows)
         case "d": return String(record.dataCols)
+        case "fraction": return ParameterValue.number(record.task.dataset.fraction ?? 1).description
+        case "projection": return record.task.dataset.projection.map(String.init) ?? ""
         default:
             if let value = record.task.parameters[dimension] { return value.description }
             if let value = record.task.dataset.options[dimension] { return ParameterValue.number(value).description }
@@ -59,6 +61,8 @@ struct FigureRecipe {
         case "algorithm": return task.algorithmLabel
         case "seed": return String(task.seed)
         case "n": return task.dataset.n.map(String.init) ?? ""
+        case "fraction": return ParameterValue.number(task.dataset.fraction ?? 1).description
+        case "projection": return task.dataset.projection.map(String.init) ?? ""
         default:
             if let value = task.parameters[dimension] { return value.description }
             if let value = task.dataset.options[dimension] { return ParameterValue.number(value).description }
@@ -142,6 +146,8 @@ struct FigureRecipe {
         case "working_memory_mib": return "working memory (MiB)"
         case "input_mib": return "input size (MiB)"
         case "n": return "number of points n"
+        case "fraction": return "subsample fraction"
+        case "projection", "d": return "input dimension d"
         case "k": return "number of neighbours k"
         default:
             if quantity.hasPrefix("phase:") { return "\(quantity.dropFirst(6)) time (s)" }

@@ -55,6 +55,18 @@ public enum FigureRecipes {
             .init("k", .integer(1...100_000), "neighbour whose distance sets each ball (default n_neighbors − 1)"),
             .init("fixed_radius", .number(1e-12...1e12), "radius of the fixed cover (default: median k-th neighbour distance)"),
         ],
+        // Stability under subsampling (the UMAP paper's Figs. 7–8): for every record with a
+        // subsample `fraction`, the average Procrustes distance per point between its embedding and
+        // the full embedding (the same task without `fraction`) restricted to its points, against
+        // the fraction, one line per series, mean over seeds with a min–max band.
+        "stability": [
+            .init("series", .text, "dimension drawn as separate lines (default algorithm)"),
+            .init("panels", .text, "dimension laid out in panels (default dataset)"),
+            .init("overlay", .number(1e-6...1), "also draw, per series, the aligned subsample of this fraction (first seed) over the full embedding"),
+            .init("log_y", .flag, "logarithmic y axis"),
+            .init("x_label", .text, "x axis label"),
+            .init("y_label", .text, "y axis label"),
+        ],
         // The pictures nearest each cluster's centre, one row per cluster of the chosen clustering.
         "exemplars": [
             .init("count", .integer(1...100), "pictures per cluster (default 8)"),

@@ -88,6 +88,9 @@ public struct RunRecord: Codable, Sendable {
     public var staleReuse: String? = nil
     /// For a table: column types (declared or inferred), rows read and used, the missing-value policy.
     public var table: TableSummary? = nil
+    /// For a task with a subsample `fraction`: its points' rows among the full selection's points
+    /// (.npy, int64, ascending), so its embedding can be compared with the full one.
+    public var subsampleFile: String? = nil
 
     /// Peak memory of the algorithm beyond what the process held before the fit, in bytes.
     public var workingMemoryBytes: Int? {

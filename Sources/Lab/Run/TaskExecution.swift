@@ -131,6 +131,7 @@ struct TaskExecution {
             try write(try Matrix(rows: $0.count, cols: 1, storage: $0), "coordinate").file
         }
         let colorsFile = try data.colors.map { try write($0, "colors").file }
+        let subsampleFile = try data.subsampleRows.map { try write(labels: $0, "subsample") }
         let transformedFiles = try transformed.map { try write($0, "transformed") }
         let transformedLabelsFile = transformed == nil ? nil
             : try data.heldOutLabels.map { try write(labels: $0, "transformed.labels") }
@@ -154,6 +155,7 @@ struct TaskExecution {
         record.inputBytes = (data.matrix.storage.count + (data.heldOut?.storage.count ?? 0)) * MemoryLayout<Float>.size
         record.rssBeforeFitBytes = earlier?.record.rssBeforeFitBytes ?? rssBeforeFit
         record.table = data.table
+        record.subsampleFile = subsampleFile
         return record
     }
 }
@@ -178,6 +180,8 @@ struct PreparedData {
     var combine: [GraphCombination] = []
     /// How the table was read (column types, missing values), for the record.
     var table: TableSummary? = nil
+    /// For a `fraction` subsample: the kept rows of the loaded points, ascending (nil = all).
+    var subsampleRows: [Int]? = nil
     /// Picture size [height, width] when each row is an image (MNIST: [28, 28]), else nil.
     var imageShape: [Int]? = nil
 }
@@ -203,6 +207,19 @@ enum DataPreparation {
                 return GraphBlock(name: view.name, distance: .vectors(matrix, try Metric(name: view.metric)), nNeighbors: view.nNeighbors)
             }
             prepared.combine = try views.combine.map { try GraphCombination(parsing: $0) }
+        }
+        if let fraction = selection.fraction {
+            // A nested subsample of the loaded points (its rows into them are stored with the record).
+            let rows = try Preprocessing.nestedSubsampleIndices(total: prepared.matrix.rows, fraction: fraction,
+                                                                labels: prepared.labels, seed: seed)
+            prepared.matrix = prepared.matrix.selectingRows(rows)
+            prepared.labels = prepared.labels.map { l in rows.map { l[$0] } }
+            prepared.coordinate = prepared.coordinate.map { c in rows.map { c[$0] } }
+            prepared.colors = prepared.colors.map { $0.selectingRows(rows) }
+            prepared.subsampleRows = rows
+        }
+        if let d = selection.projection {
+            prepared.matrix = try RandomProjection.project(prepared.matrix, to: d, seed: seed)
         }
         if let m = selection.pca {
             if m >= prepared.matrix.cols {

@@ -56,8 +56,10 @@ struct TaskMemoryEstimate: Sendable, Equatable {
                                      subsample: Subsample(rawValue: selection.subsample) ?? .random,
                                      path: selection.path, options: selection.options)
         guard let shape = DatasetLoader.plannedShape(request) else { return nil }
-        let n = Double(shape.rows), d = Double(shape.cols)
-        let reduced = Double(selection.pca.map { min($0, shape.cols) } ?? shape.cols)
+        // A random projection replaces the loaded columns by its own; a subsample fraction only shrinks n.
+        let n = Double(shape.rows), loadedCols = Double(shape.cols)
+        let cols = selection.projection ?? shape.cols, d = Double(cols)
+        let reduced = Double(selection.pca.map { min($0, cols) } ?? cols)
         func integer(_ name: String, _ fallback: Int) -> Double {
             if case .number(let v)? = task.parameters[name], v.isFinite { return v }
             return Double(fallback)
@@ -66,7 +68,10 @@ struct TaskMemoryEstimate: Sendable, Equatable {
         let searchCopy = n * reduced <= Double(NNDescentParameters.localityCopyLimit) ? 4 * n * reduced : 0
         var parts: [(String, Double)] = [("process", Double(processBytes))]
         if shape.loaderBytes > 0 { parts.append(("generator", Double(shape.loaderBytes))) }
-        parts.append(("input \(shape.rows) × \(shape.cols)", 4 * n * d))
+        parts.append(("input \(shape.rows) × \(shape.cols)", 4 * n * loadedCols))
+        if let projected = selection.projection {
+            parts.append(("random projection to \(projected)", 4 * n * d + 4 * loadedCols * d))
+        }
         if selection.pca != nil { parts.append(("PCA pre-reduction", 4 * n * d + 4 * n * reduced)) }
         switch task.algorithm {
         case PCA.name:

@@ -63,6 +63,11 @@ public struct DatasetSpec: Sendable {
     public var table: TableRequest? = nil
     /// Views of a matrix data set, each with its own metric (`views`, `combine`); nil otherwise.
     public var views: MatrixViews? = nil
+    /// Nested subsample fractions in (0, 1] (`fraction`; nil = all points); may be swept. Each
+    /// fraction keeps about that share of the n loaded points, nested across fractions under one seed.
+    public var fractions: [Double?] = [nil]
+    /// Gaussian random projection to d dimensions (`projection`; nil = none); may be swept.
+    public var projections: [Int?] = [nil]
 }
 
 /// One algorithm entry of a spec.

@@ -22,6 +22,12 @@ public struct DatasetSelection: Codable, Hashable, Sendable {
     public var table: TableRequest? = nil
     /// Views of a matrix data set, each with its own metric (absent from the hash when nil).
     public var views: MatrixViews? = nil
+    /// Nested subsample of the loaded points, as a fraction in (0, 1) (absent from the hash when
+    /// nil = all of them; see `Preprocessing.nestedSubsampleIndices`).
+    public var fraction: Double? = nil
+    /// Dimension of a seeded Gaussian random projection of the data (absent from the hash when nil;
+    /// see `RandomProjection`).
+    public var projection: Int? = nil
 }
 
 /// Several views of one matrix, each a block with its own metric (and optional PCA reduction),
@@ -96,6 +102,8 @@ public struct ExperimentTask: Codable, Sendable {
         parts.append("on \(dataset.name)")
         if let n = dataset.n { parts.append("n=\(n)") }
         parts += dataset.options.keys.sorted().map { "\($0)=\(ParameterValue.number(dataset.options[$0]!))" }
+        if let f = dataset.fraction { parts.append("fraction=\(ParameterValue.number(f))") }
+        if let d = dataset.projection { parts.append("projection=\(d)") }
         if let m = dataset.pca { parts.append("pca=\(m)") }
         if let t = dataset.transform { parts.append("transform=\(t)") }
         if let table = dataset.table { parts.append("blocks=" + table.blocks.map(\.name).joined(separator: ",")) }
@@ -118,13 +126,13 @@ public struct Plan: Sendable {
             let optionGrid = Plan.cartesian(data.options.map { ($0.name, $0.values) })
             for n in data.sizes {
                 for options in optionGrid {
-                    for pca in data.pcaDimensions {
+                    for (projection, fraction, pca) in Plan.preprocessingGrid(data) {
                         let selection = DatasetSelection(
                             name: data.name, n: n, split: data.split, transform: data.transformSplit,
                             subsample: data.subsample,
                             scaling: data.scaling, path: data.path, labelsPath: data.labelsPath,
                             labelColumn: data.labelColumn, options: options, pca: pca, table: data.table,
-                            views: data.views)
+                            views: data.views, fraction: fraction, projection: projection)
                         for algorithm in spec.algorithms {
                             for parameters in Plan.cartesian(algorithm.parameters.map { ($0.name, $0.values) }) {
                                 for seed in spec.seeds {
@@ -141,6 +149,11 @@ public struct Plan: Sendable {
         // The same task listed twice (e.g. overlapping sweeps) runs once.
         var seen = Set<String>()
         self.tasks = tasks.filter { seen.insert($0.id).inserted }
+    }
+
+    /// The projection × fraction × PCA sweep of a data-set entry, projection varying slowest.
+    static func preprocessingGrid(_ data: DatasetSpec) -> [(projection: Int?, fraction: Double?, pca: Int?)] {
+        data.projections.flatMap { d in data.fractions.flatMap { f in data.pcaDimensions.map { (d, f, $0) } } }
     }
 
     /// All combinations of the named value lists, first name varying slowest.

@@ -13,7 +13,8 @@ public enum SpecParser {
     static let topKeys = ["name", "description", "seed", "seeds", "datasets", "algorithms", "metrics", "figures",
                           "clustering", "timeout"]
     static let datasetKeys = ["name", "label", "n", "split", "subsample", "scaling", "path", "labels", "label_column",
-                              "options", "pca", "transform", "columns", "missing", "blocks", "combine", "measure", "views"]
+                              "options", "pca", "transform", "columns", "missing", "blocks", "combine", "measure", "views",
+                              "fraction", "projection"]
     static let algorithmKeys = ["name", "label", "params", "timeout"]
 
     /// Parses the spec file at `path`.
@@ -127,6 +128,21 @@ public enum SpecParser {
             case "labels": spec.labelsPath = try value.string()
             case "label_column": spec.labelColumn = try value.string()
             case "pca": spec.pcaDimensions = try value.listOrSingle().map { try $0.int(1...1_000_000, what: "a positive dimension") }
+            case "fraction":
+                // 1 (alone or in a sweep) is all points, the same task as leaving `fraction` out.
+                spec.fractions = try value.listOrSingle().map { node -> Double? in
+                    let f = try node.double()
+                    guard f.isFinite, f > 0, f <= 1 else {
+                        throw node.error("'\(node.path)' = \(ParameterValue.number(f)) is out of range; a subsample fraction is in (0, 1] (1 = all points)")
+                    }
+                    return f == 1 ? nil : f
+                }
+                guard !spec.fractions.isEmpty else { throw value.error("'fraction' must list at least one fraction") }
+            case "projection":
+                spec.projections = try value.listOrSingle().map { node -> Int? in
+                    try node.int(RandomProjection.dimensions, what: "a projection dimension in \(RandomProjection.dimensions.lowerBound)...\(RandomProjection.dimensions.upperBound)")
+                }
+                guard !spec.projections.isEmpty else { throw value.error("'projection' must list at least one dimension") }
             case "options":
                 let allowed = Catalog.generatorOptions(name)
                 for (option, keyNode, optionValue) in try value.freeMapping() {
@@ -142,6 +158,12 @@ public enum SpecParser {
             spec.views = try TableSpecParser.parseViews(fields, name: name, node: node)
         } else {
             spec.table = try TableSpecParser.parse(fields, name: name, path: spec.path, node: node)
+        }
+        if spec.table != nil || spec.views != nil || spec.transformSplit != nil {
+            // Subsample fractions and projections act on one matrix that is fitted whole.
+            for (key, keyNode, _) in fields where ["fraction", "projection"].contains(key) {
+                throw keyNode.error("'\(key)' does not apply to a data set with \(spec.transformSplit != nil ? "'transform'" : spec.views != nil ? "'views'" : "blocks")")
+            }
         }
         if spec.table != nil {
             // A table's blocks carry their own scaling; nothing may be asked of it that its blocks would ignore.

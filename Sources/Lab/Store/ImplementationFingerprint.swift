@@ -91,7 +91,11 @@ public struct ImplementationFingerprints: Sendable {
         if task.dataset.table != nil || task.dataset.views != nil, algorithmOverrides[task.algorithm] == nil {
             algorithmText += "+blocks/\(UMAP.blocksImplementationVersion)"
         }
-        return TaskFingerprint(algorithm: algorithmText, data: data(task.dataset.name), metrics: metrics,
+        // A nested subsample and a random projection change the data the algorithm sees.
+        var dataText = data(task.dataset.name)
+        if task.dataset.fraction != nil { dataText += "+fraction/\(Preprocessing.nestedSubsampleImplementationVersion)" }
+        if task.dataset.projection != nil { dataText += "+projection/\(RandomProjection.implementationVersion)" }
+        return TaskFingerprint(algorithm: algorithmText, data: dataText, metrics: metrics,
                                clustering: spec.clustering.map { clustering($0) })
     }
 

@@ -53,6 +53,9 @@ final class ImplementationFingerprintTests: XCTestCase {
         "densmap/1": "71f127a7942a8b6e",
         "radius-correlation/1": "34bbbe55a16b9716",
         "largevis/1": "136c7a0a88b1fdfe",
+        // Issue 18's stability and ambient-dimension specs: nested subsamples and random projections.
+        "nested-subsample/1": "8871ead453a58042",
+        "random-projection/1": "0f8295a2d52ee84f",
         // Version 2: the kd-tree Borůvka spanning tree and the tie-independent single linkage
         // (labels change only where equal-weight edges are ordered differently; not on the fixed case).
         "hdbscan/2": "46038332199f3933",
@@ -175,6 +178,19 @@ final class ImplementationFingerprintTests: XCTestCase {
                                         options: try IndexedGenerators.OptionValues(AugmentedMNIST.declaration, [:]))
         check("generator:augmented-mnist/\(IndexedGenerators.implementationVersion(of: "augmented-mnist"))",
               NPY.encode(try digits.generate(rows: [0, 5, 77, 7_999_999], seed: 3)))
+    }
+
+    func testSubsampleAndProjectionMatchTheirVersions() throws {
+        let labels = (0..<500).map { $0 % 7 == 0 ? 3 : $0 % 3 }
+        var bytes: [UInt8] = []
+        for fraction in [0.1, 0.35, 0.8] {
+            for row in try Preprocessing.nestedSubsampleIndices(total: 500, fraction: fraction, labels: labels, seed: 5) {
+                withUnsafeBytes(of: Int64(row).littleEndian) { bytes += $0 }
+            }
+        }
+        check("nested-subsample/\(Preprocessing.nestedSubsampleImplementationVersion)", bytes)
+        check("random-projection/\(RandomProjection.implementationVersion)",
+              NPY.encode(try RandomProjection.project(try fixedCase(), to: 9, seed: 4)))
     }
 
     func testMetricValuesMatchTheirVersions() throws {
