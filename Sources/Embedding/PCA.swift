@@ -111,30 +111,47 @@ extension PCA {
     /// single-precision BLAS `ssyrk`, no chunking) and the projection is summed in `Double`.
     /// `fitModel` accumulates the covariance chunk by chunk instead, so its projection can
     /// differ in the last bits; this one is kept as it is so that initialisations, and the
-    /// stored t-SNE and UMAP results, stay bit for bit what they were.
+    /// stored t-SNE and UMAP results, stay bit for bit what they were. Data with more than
+    /// `centredCopyLimit` values is not copied: its axes come from `fitModel`'s chunked
+    /// covariance (the same axes up to float rounding), and every size is projected from the
+    /// data itself, centring each value as it is read.
     /// - Throws: `LinalgError` when LAPACK fails.
-    public static func initialProjection(_ data: Matrix, components c: Int) throws -> [Double]? {
+    public static func initialProjection(_ data: Matrix, components c: Int,
+                                         centredCopyLimit: Int = PCA.centredCopyLimit) throws -> [Double]? {
         let n = data.rows, d = data.cols
         guard d >= c else { return nil }
         let means = data.columnMeans()
-        var centered = data.storage
-        for i in 0..<n { for j in 0..<d { centered[i * d + j] -= Float(means[j]) } }
-        var gram = [Float](repeating: 0, count: d * d)
-        centered.withUnsafeBufferPointer { a in
-            gram.withUnsafeMutableBufferPointer { g in BLAS.gram(a.baseAddress!, rows: n, cols: d, into: g.baseAddress!) }
+        let meansF = means.map { Float($0) }
+        let eigen: SymmetricEigen
+        if n * d <= centredCopyLimit {
+            var centered = data.storage
+            for i in 0..<n { for j in 0..<d { centered[i * d + j] -= meansF[j] } }
+            var gram = [Float](repeating: 0, count: d * d)
+            centered.withUnsafeBufferPointer { a in
+                gram.withUnsafeMutableBufferPointer { g in BLAS.gram(a.baseAddress!, rows: n, cols: d, into: g.baseAddress!) }
+            }
+            eigen = try SymmetricEigen(symmetric: gram.map { Double($0) }, n: d, largest: c)
+        } else {
+            eigen = try SymmetricEigen(symmetric: CovarianceAccumulator.covariance(of: data, mean: means).values, n: d, largest: c)
         }
-        let eigen = try SymmetricEigen(symmetric: gram.map { Double($0) }, n: d, largest: c)
         guard eigen.values.count == c else { return nil }
         var y = [Double](repeating: 0, count: n * c)
-        for i in 0..<n {
-            for r in 0..<c {
-                var s = 0.0
-                for j in 0..<d { s += Double(centered[i * d + j]) * eigen.vectors[r * d + j] }
-                y[i * c + r] = s
+        data.storage.withUnsafeBufferPointer { xb in
+            let x = xb.baseAddress!
+            for i in 0..<n {
+                for r in 0..<c {
+                    var s = 0.0
+                    for j in 0..<d { s += Double(x[i * d + j] - meansF[j]) * eigen.vectors[r * d + j] }
+                    y[i * c + r] = s
+                }
             }
         }
         return y
     }
+
+    /// Most values (n · d) that `initialProjection` copies to centre: 2²⁸ (1 GiB of Float), the
+    /// size above which NN-descent also stops copying (`NNDescentParameters.localityCopyLimit`).
+    public static let centredCopyLimit = 1 << 28
 }
 
 /// How `PCA` finds the principal axes.

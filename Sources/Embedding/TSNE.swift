@@ -7,7 +7,7 @@ import Neighbors
 /// initialisation, early exaggeration 12 for 250 iterations, 500 main iterations, learning rate
 /// n / exaggeration, and an exact, Barnes–Hut or FFT-interpolated (FIt-SNE) repulsive gradient.
 ///
-/// Phases reported: "neighbors", "affinities", "early_exaggeration", "optimize".
+/// Phases reported: "neighbors", "affinities", "init" (the starting positions), "early_exaggeration", "optimize".
 /// Diagnostics: "kl_divergence" (final KL(P‖Q)), "perplexity", "n_neighbors", "learning_rate",
 /// "learning_rate_early". Series: "sigma" (σ_i per point), "kl_history" (KL every 50 iterations),
 /// "kl_history_iteration".
@@ -62,7 +62,7 @@ public struct TSNE: EmbeddingAlgorithm {
                                               sigmas: cond.sigmas)
         }
         progress?("affinities", 1)
-        var y = try initialPositions(data, seed: seed, warnings: &warnings)
+        var y = try timer.measure("init") { try initialPositions(data, seed: seed, warnings: &warnings) }
         let run = try optimize(&y, affinities: p, method: method, timer: &timer, progress: progress)
         let embedding = try Matrix(rows: n, cols: parameters.nComponents, storage: y.map { Float($0) })
         var result = EmbeddingResult(embedding: embedding, phases: timer.phases, warnings: warnings)

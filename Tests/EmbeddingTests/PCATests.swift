@@ -67,4 +67,34 @@ final class PCATests: XCTestCase {
         XCTAssertThrowsError(try PCA(parameters: ["n_components": .number(0)]))
         XCTAssertThrowsError(try PCA(parameters: ["components": .number(2)]))
     }
+
+    /// Above `PCA.centredCopyLimit` values the initial projection takes its axes from the chunked
+    /// covariance instead of one Gram product of a centred copy: the same projection up to float
+    /// rounding and each axis's sign; and both are the data's projection on `fitModel`'s axes.
+    func testInitialProjectionWithoutTheCentredCopy() throws {
+        var rng = RandomStream(seed: 5)
+        let n = 3_000, d = 12
+        // Anisotropic data with a shifted mean, so that both the axes and the centring matter.
+        let data = try Matrix(rows: n, cols: d, storage: (0..<n * d).map { i in
+            Float(rng.nextGaussian() * Double(d - i % d) + Double(i % d))
+        })
+        let copied = try XCTUnwrap(PCA.initialProjection(data, components: 2))
+        let inPlace = try XCTUnwrap(PCA.initialProjection(data, components: 2, centredCopyLimit: 0))
+        let model = try PCA(nComponents: 2, solver: .covariance).fitModel(data, seed: 0)
+        let projected = try model.transform(data)
+        for r in 0..<2 {
+            var dot = 0.0, norm = 0.0
+            for i in 0..<n { dot += copied[i * 2 + r] * inPlace[i * 2 + r]; norm += copied[i * 2 + r] * copied[i * 2 + r] }
+            let sign = dot < 0 ? -1.0 : 1.0
+            var worst = 0.0, worstModel = 0.0
+            for i in 0..<n {
+                worst = max(worst, abs(copied[i * 2 + r] - sign * inPlace[i * 2 + r]))
+                let m = Double(projected.storage[i * 2 + r])
+                worstModel = max(worstModel, min(abs(copied[i * 2 + r] - m), abs(copied[i * 2 + r] + m)))
+            }
+            let scale = (norm / Double(n)).squareRoot()
+            XCTAssertLessThan(worst / scale, 1e-4, "axis \(r)")
+            XCTAssertLessThan(worstModel / scale, 1e-4, "axis \(r) against fitModel")
+        }
+    }
 }

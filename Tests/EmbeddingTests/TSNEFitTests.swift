@@ -18,7 +18,7 @@ final class TSNEFitTests: XCTestCase {
             // After early exaggeration the KL keeps decreasing (within noise).
             let main = Array(history.dropFirst(5))
             for (a, b) in zip(main, main.dropFirst()) { XCTAssertLessThanOrEqual(b, a + 1e-3, method) }
-            XCTAssertEqual(r.phases.map(\.name), ["neighbors", "affinities", "early_exaggeration", "optimize"])
+            XCTAssertEqual(r.phases.map(\.name), ["neighbors", "affinities", "init", "early_exaggeration", "optimize"])
             XCTAssertEqual(r.series["sigma"]!.count, data.rows)
             XCTAssertLessThanOrEqual(r.diagnostics["kl_divergence"]!, history.last! + 1e-2)
         }
