@@ -93,3 +93,38 @@ private final class ChunkCounter: @unchecked Sendable {
         return v
     }
 }
+
+/// Scratch space reused across the chunks of a parallel pass: a chunk takes an item (made by
+/// `make` when none is free) and gives it back when done, so a pass over many chunks allocates
+/// about one item per thread instead of one per chunk. Items must not carry results from one
+/// chunk to the next (each chunk leaves its item as it found it); which item a chunk gets
+/// depends on timing, so nothing a chunk computes may depend on it.
+public final class ScratchPool<Item>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [Item] = []
+    private var made: [Item] = []
+    private let make: () -> Item
+
+    public init(make: @escaping () -> Item) { self.make = make }
+
+    /// Runs `body` with an item of the pool, returned to it afterwards.
+    public func withItem<R>(_ body: (inout Item) throws -> R) rethrows -> R {
+        lock.lock()
+        var item: Item
+        if let reused = free.popLast() {
+            item = reused
+        } else {
+            item = make()
+            made.append(item)
+        }
+        lock.unlock()
+        defer { lock.lock(); free.append(item); lock.unlock() }
+        return try body(&item)
+    }
+
+    /// Every item made so far (to release manual allocations once the pass is over).
+    public var allItems: [Item] {
+        lock.lock(); defer { lock.unlock() }
+        return made
+    }
+}

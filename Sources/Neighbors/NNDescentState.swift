@@ -181,16 +181,19 @@ struct NNDescentState {
                 let leafChunk = max(16, (leaves + 63) / 64)
                 let sources = Parallel.chunkCount(count: leaves, chunkSize: leafChunk)
                 var buckets = [[NeighborUpdate]](repeating: [], count: sources * chunks)
+                // One n-entry position map per thread, not per chunk (`KnownPairs` leaves it clean).
+                let knownPool = ScratchPool { KnownPairs(n: n, capacity: largestLeaf) }
+                defer { for k in knownPool.allItems { k.deallocate() } }
                 forest.members[t].withUnsafeBufferPointer { mb in
                     let mem = mb.baseAddress!
                     buckets.withUnsafeMutableBufferPointer { bb in
                         let out = bb.baseAddress!
                         Parallel.forEachChunk(count: leaves, chunkSize: leafChunk) { c, range in
+                          knownPool.withItem { known in
                             var local = [[NeighborUpdate]](repeating: [], count: chunks)
                             var join = JoinDistances(d: d, capacity: largestLeaf, blocked: blocks != nil)
-                            var known = KnownPairs(n: n, capacity: largestLeaf)
                             let thresholds = UnsafeMutablePointer<Float>.allocate(capacity: max(largestLeaf, 1))
-                            defer { join.deallocate(); known.deallocate(); thresholds.deallocate() }
+                            defer { join.deallocate(); thresholds.deallocate() }
                             for leaf in range {
                                 let lo = Int(starts[leaf]), size = Int(starts[leaf + 1]) - lo
                                 if size < 2 { continue }
@@ -203,6 +206,7 @@ struct NNDescentState {
                                 propose(join, known, members: mem + lo, thresholds: thresholds, into: &local)
                             }
                             for u in 0..<chunks { (out + c * chunks + u).pointee = local[u] }
+                          }
                         }
                         _ = apply(UnsafePointer(out), sources: sources)
                     }
@@ -292,6 +296,9 @@ struct NNDescentState {
           (blocks?.centre ?? []).withUnsafeBufferPointer { cb in
           (blocks?.norms ?? []).withUnsafeBufferPointer { nb in
             let x = xb.baseAddress!
+            // One n-entry position map per thread, not per chunk (`KnownPairs` leaves it clean).
+            let knownPool = ScratchPool { KnownPairs(n: n, capacity: 2 * C) }
+            defer { for k in knownPool.allItems { k.deallocate() } }
             var first = 0
             while first < chunks {
                 let count = min(wave, chunks - first)
@@ -299,14 +306,14 @@ struct NNDescentState {
                 buckets.withUnsafeMutableBufferPointer { bb in
                     let out = bb.baseAddress!
                     Parallel.forEachChunk(count: count, chunkSize: 1) { w, _ in
+                      knownPool.withItem { known in
                         let c = first + w
                         let lo = c * chunkSize, hi = min(n, lo + chunkSize)
                         var local = [[NeighborUpdate]](repeating: [], count: chunks)
                         var join = JoinDistances(d: d, capacity: 2 * C, blocked: blocks != nil)
-                        var known = KnownPairs(n: n, capacity: 2 * C)
                         let members = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * C)
                         let thresholds = UnsafeMutablePointer<Float>.allocate(capacity: 2 * C)
-                        defer { join.deallocate(); known.deallocate(); members.deallocate(); thresholds.deallocate() }
+                        defer { join.deallocate(); members.deallocate(); thresholds.deallocate() }
                         for v in lo..<hi {
                             // Members: sorted new candidates, then sorted old ones that are not also new.
                             var nN = 0
@@ -330,6 +337,7 @@ struct NNDescentState {
                             propose(join, known, members: members, thresholds: thresholds, into: &local)
                         }
                         for t in 0..<chunks { (out + w * chunks + t).pointee = local[t] }
+                      }
                     }
                     total += apply(UnsafePointer(out), sources: count)
                     for b in 0..<count * chunks { proposals += out[b].count }
