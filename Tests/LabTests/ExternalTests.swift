@@ -248,7 +248,7 @@ final class ExternalTests: XCTestCase {
     }
 
     /// FIt-SNE through its adapter on three separated blobs (skipped unless the adapters'
-    /// interpreter imports fitsne): n × 2, the same embedding twice for one seed, its own fit time
+    /// interpreter imports fitsne): n × 2, the same KL and trustworthiness twice for one seed, its own fit time
     /// and final KL divergence recorded, and a trustworthiness close to our t-SNE's on the same
     /// points with the same (shortened) schedule.
     func testFItSNEAdapterIsDeterministicAndAgreesWithOurTSNE() throws {
@@ -264,15 +264,18 @@ final class ExternalTests: XCTestCase {
         let second = try FItSNEReference(parameters: parameters).fit(x, labels: nil, seed: 7, progress: nil)
         XCTAssertEqual(first.embedding.rows, 300)
         XCTAssertEqual(first.embedding.cols, 2)
-        XCTAssertEqual(first.embedding.storage, second.embedding.storage, "same seed, same embedding")
         XCTAssertTrue(first.embedding.storage.allSatisfy { $0.isFinite })
         XCTAssertNotNil(first.diagnostics["reference_fit_seconds"])
         let kl = try XCTUnwrap(first.diagnostics["kl_divergence"])
         XCTAssertGreaterThan(kl, 0)
         XCTAssertLessThan(kl, 3)
+        // Same seed, same result up to the last bits of FIt-SNE's threaded sums (on all 70 000
+        // Fashion-MNIST images two runs gave KL 2.7244 and 2.7259): not compared bit for bit.
+        XCTAssertEqual(try XCTUnwrap(second.diagnostics["kl_divergence"]), kl, accuracy: 0.01 * kl)
         let ours = try TSNE(parameters: ["perplexity": .number(20), "n_iter": .number(200),
                                          "early_exaggeration_iter": .number(100)]).fit(x, labels: nil, seed: 7, progress: nil)
         let theirs = try NeighborhoodMetrics.trustworthiness(data: x, embedding: first.embedding, k: 10)
+        XCTAssertEqual(try NeighborhoodMetrics.trustworthiness(data: x, embedding: second.embedding, k: 10), theirs, accuracy: 0.005)
         let mine = try NeighborhoodMetrics.trustworthiness(data: x, embedding: ours.embedding, k: 10)
         XCTAssertGreaterThan(theirs, 0.85)
         XCTAssertEqual(theirs, mine, accuracy: 0.03)
