@@ -3,6 +3,7 @@ import XCTest
 @testable import Embedding
 @testable import Lab
 @testable import Linalg
+import Quality
 
 final class ExternalTests: XCTestCase {
     var dir: URL!
@@ -146,21 +147,27 @@ final class ExternalTests: XCTestCase {
     }
 
     func testReferenceAlgorithmsAreInTheCatalog() {
-        for name in ["umap-learn", "opentsne", "sklearn-pca", "sklearn-tsne", "sklearn-spectral", "pacmap", "trimap", "external"] {
+        for name in ["umap-learn", "opentsne", "sklearn-pca", "sklearn-tsne", "sklearn-spectral", "pacmap", "trimap", "fitsne", "external"] {
             XCTAssertNotNil(Catalog.parameterDocs(algorithm: name), name)
         }
     }
 
     /// Skips unless the interpreter the adapters use imports scikit-learn; points the adapters at Tools/adapters.
     private func requireScikitLearn() throws {
+        try requireModules("sklearn, numpy", install: "pip install scikit-learn")
+    }
+
+    /// Skips unless the interpreter the adapters use imports `modules` (comma-separated);
+    /// points the adapters at Tools/adapters.
+    private func requireModules(_ modules: String, install: String) throws {
         try requirePython()
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = [ExternalAdapters.python, "-c", "import sklearn, numpy"]
+        probe.arguments = [ExternalAdapters.python, "-c", "import \(modules)"]
         probe.standardError = FileHandle.nullDevice
         try probe.run()
         probe.waitUntilExit()
-        if probe.terminationStatus != 0 { throw XCTSkip("scikit-learn not installed (pip install scikit-learn)") }
+        if probe.terminationStatus != 0 { throw XCTSkip("\(modules) not installed (\(install))") }
         setenv("MBENCH_ADAPTERS", URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Tools/adapters").path, 1)
     }
@@ -238,5 +245,39 @@ final class ExternalTests: XCTestCase {
         let ours = try PCA(nComponents: 2).fit(x, labels: nil, seed: 0, progress: nil)
         XCTAssertTrue(theirs.phases.contains { $0.name == "fit" })
         for c in 0..<2 { XCTAssertEqual(columnCosine(theirs.embedding, ours.embedding, c), 1, accuracy: 1e-4, "component \(c)") }
+    }
+
+    /// FIt-SNE through its adapter on three separated blobs (skipped unless the adapters'
+    /// interpreter imports fitsne): n × 2, the same KL and trustworthiness twice for one seed, its own fit time
+    /// and final KL divergence recorded, and a trustworthiness close to our t-SNE's on the same
+    /// points with the same (shortened) schedule.
+    func testFItSNEAdapterIsDeterministicAndAgreesWithOurTSNE() throws {
+        try requireModules("fitsne, numpy", install: "apt-get install libfftw3-dev; pip install --no-build-isolation fitsne")
+        var rng = RandomStream(seed: 12)
+        var values: [Float] = []
+        for i in 0..<300 {
+            for j in 0..<8 { values.append(Float(rng.nextGaussian()) + (j == i % 3 ? 12 : 0)) }
+        }
+        let x = try Matrix(rows: 300, cols: 8, storage: values)
+        let parameters: Parameters = ["perplexity": .number(20), "max_iter": .number(300), "stop_early_exag_iter": .number(100)]
+        let first = try FItSNEReference(parameters: parameters).fit(x, labels: nil, seed: 7, progress: nil)
+        let second = try FItSNEReference(parameters: parameters).fit(x, labels: nil, seed: 7, progress: nil)
+        XCTAssertEqual(first.embedding.rows, 300)
+        XCTAssertEqual(first.embedding.cols, 2)
+        XCTAssertTrue(first.embedding.storage.allSatisfy { $0.isFinite })
+        XCTAssertNotNil(first.diagnostics["reference_fit_seconds"])
+        let kl = try XCTUnwrap(first.diagnostics["kl_divergence"])
+        XCTAssertGreaterThan(kl, 0)
+        XCTAssertLessThan(kl, 3)
+        // Same seed, same result up to the last bits of FIt-SNE's threaded sums (on all 70 000
+        // Fashion-MNIST images two runs gave KL 2.7244 and 2.7259): not compared bit for bit.
+        XCTAssertEqual(try XCTUnwrap(second.diagnostics["kl_divergence"]), kl, accuracy: 0.01 * kl)
+        let ours = try TSNE(parameters: ["perplexity": .number(20), "n_iter": .number(200),
+                                         "early_exaggeration_iter": .number(100)]).fit(x, labels: nil, seed: 7, progress: nil)
+        let theirs = try NeighborhoodMetrics.trustworthiness(data: x, embedding: first.embedding, k: 10)
+        XCTAssertEqual(try NeighborhoodMetrics.trustworthiness(data: x, embedding: second.embedding, k: 10), theirs, accuracy: 0.005)
+        let mine = try NeighborhoodMetrics.trustworthiness(data: x, embedding: ours.embedding, k: 10)
+        XCTAssertGreaterThan(theirs, 0.85)
+        XCTAssertEqual(theirs, mine, accuracy: 0.03)
     }
 }

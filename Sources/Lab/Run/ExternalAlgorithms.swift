@@ -83,7 +83,8 @@ public enum ExternalAdapters {
     /// Every external algorithm type, for `Catalog.algorithms`.
     public static let types: [any EmbeddingAlgorithm.Type] = [
         UMAPLearnReference.self, OpenTSNEReference.self, SklearnPCAReference.self, SklearnTSNEReference.self,
-        SklearnSpectralReference.self, PaCMAPReference.self, TriMapReference.self, ExternalCommand.self,
+        SklearnSpectralReference.self, PaCMAPReference.self, TriMapReference.self, FItSNEReference.self,
+        ExternalCommand.self,
     ]
 }
 
@@ -217,6 +218,32 @@ public struct TriMapReference: ExternalAlgorithm {
         ParameterDoc("n_random", "3", "random triplets per point"),
         ParameterDoc("n_iters", "400", "iterations"),
         ParameterDoc("jit_warmup", "true", "run an untimed fit on 300 points first"),
+    ] + commonDocs
+    public let parameters: Parameters
+    public init(parameters: Parameters) throws { self.parameters = try Self.validated(parameters) }
+}
+
+/// FIt-SNE (Linderman, Rachh, Hoskins, Steinerberger & Kluger 2019), KlugerLab's `fitsne` package:
+/// `apt-get install libfftw3-dev`, then `pip install cython numpy wheel` and
+/// `pip install --no-build-isolation fitsne`. Its defaults are those of our `tsne` (perplexity 30,
+/// 750 iterations, the first 250 with exaggeration 12, learning rate max(200, n/12), PCA
+/// initialisation scaled to standard deviation 1e-4); Annoy neighbours, FFT-interpolated gradient.
+/// Diagnostic `kl_divergence`: the C++ core's own cost at the last iteration.
+public struct FItSNEReference: ExternalAlgorithm {
+    public static let name = "fitsne"
+    public static let implementationVersion = 1
+    public static let adapterScript = "fitsne_ref.py"
+    public static let parameterDocs: [ParameterDoc] = [
+        ParameterDoc("n_components", "2", "output dimensions"),
+        ParameterDoc("perplexity", "30", "perplexity"),
+        ParameterDoc("max_iter", "750", "iterations in all, early exaggeration included"),
+        ParameterDoc("stop_early_exag_iter", "250", "early exaggeration iterations"),
+        ParameterDoc("early_exag_coeff", "12", "early exaggeration factor"),
+        ParameterDoc("learning_rate", "auto", "learning rate (auto: max(200, n / early_exag_coeff))"),
+        ParameterDoc("initialization", "pca", "pca (first column scaled to std 1e-4) | random"),
+        ParameterDoc("knn", "annoy", "annoy (approximate) | vptree (exact)"),
+        ParameterDoc("n_trees", "50", "Annoy trees"),
+        ParameterDoc("df", "1", "degrees of freedom of the output kernel"),
     ] + commonDocs
     public let parameters: Parameters
     public init(parameters: Parameters) throws { self.parameters = try Self.validated(parameters) }
