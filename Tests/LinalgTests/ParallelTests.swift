@@ -34,4 +34,27 @@ final class ParallelTests: XCTestCase {
     func testEmptyRangeDoesNothing() {
         Parallel.forEachChunk(count: 0, chunkSize: 10) { _, _ in XCTFail("no chunk expected") }
     }
+
+    /// A pass over many chunks makes at most one scratch item per thread, and every chunk
+    /// finds its item as the previous user left it (here: all zero again).
+    func testScratchPoolReusesItemsAcrossChunks() {
+        for threads in [1, 2, 3] {
+            let pool = ScratchPool { [Int](repeating: 0, count: 64) }
+            let sums = Parallel.withThreadCount(threads) {
+                Parallel.mapChunks(count: 1_000, chunkSize: 10) { c, range -> Int in
+                    pool.withItem { scratch in
+                        XCTAssertTrue(scratch.allSatisfy { $0 == 0 }, "a chunk must find its item clean")
+                        for i in range { scratch[i % 64] += i }
+                        let total = scratch.reduce(0, +)
+                        for j in scratch.indices { scratch[j] = 0 }
+                        return total
+                    }
+                }
+            }
+            XCTAssertEqual(sums.reduce(0, +), (0..<1_000).reduce(0, +))
+            XCTAssertGreaterThanOrEqual(pool.allItems.count, 1)
+            XCTAssertLessThanOrEqual(pool.allItems.count, threads, "one item per thread at most, not one per chunk")
+        }
+    }
 }
+
