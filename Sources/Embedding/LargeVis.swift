@@ -11,13 +11,14 @@ import Neighbors
 /// 3. UMAP's SGD (`UMAPLayout`, edges sampled in proportion to p_ij, edges below max/n_epochs
 ///    dropped) with LargeVis's kernel w = 1/(1 + d²) (a = b = 1): attraction −2/(1 + d²),
 ///    repulsion 2γ/((0.1 + d²)(1 + d²)) with γ = 7 (repulsion_strength) and 5 negative samples
-///    per positive one, gradients clipped to ±4, learning rate 1 decayed linearly;
+///    per positive one, gradients clipped to ±4 (UMAP's clip; lvish clips its LargeVis
+///    gradient at ±5, a departure), learning rate 1 decayed linearly;
 /// 4. n_epochs chosen as lvish does, so that the edges are sampled LargeVis's default number of
 ///    times: 10⁹ below 10 000 points, rising linearly to 10¹⁰ at 10⁶ points, n·10⁴ above;
 ///    epochs = round(samples · max p / Σ p);
 /// 5. start: lvish's `lvrandom`, Gaussian coordinates with standard deviation 1e-4.
 ///
-/// Departures: UMAP's deterministic parallel SGD and its summed negative samples (see
+/// Departures: the ±4 clip above; UMAP's deterministic parallel SGD and its summed negative samples (see
 /// `UMAPLayout`), so a seed gives the same bits for any thread count; lvish's input scaling
 /// (`scale = "maxabs"`) is left to the spec's preprocessing; a perplexity of at least the
 /// number of other neighbours is lowered to n_neighbors − 2 with a warning. Parameters and
