@@ -8,12 +8,7 @@ public enum Procrustes {
     /// - Parameters: a, b: n × c matrices with the same shape (e.g. two embeddings).
     /// - Returns: disparity in [0, 1]; 0 means identical up to translation, scale, rotation, reflection.
     public static func disparity(_ a: Matrix, _ b: Matrix) throws -> Double {
-        guard a.rows == b.rows, a.cols == b.cols else {
-            throw QualityError.invalidArgument("Procrustes needs two matrices of the same shape (\(a.rows)×\(a.cols) vs \(b.rows)×\(b.cols))")
-        }
-        guard a.rows >= 2 else { throw QualityError.tooFewPoints("Procrustes needs at least 2 points") }
-        if let bad = a.firstNonFinite() { throw QualityError.nonFinite(matrix: "first configuration", row: bad.row, col: bad.col) }
-        if let bad = b.firstNonFinite() { throw QualityError.nonFinite(matrix: "second configuration", row: bad.row, col: bad.col) }
+        try checkPair(a, "first configuration", b, "second configuration")
         let x = try standardised(a, "first"), y = try standardised(b, "second")
         let n = a.rows, c = a.cols
         // M = XᵀY (c × c); singular values of M are the square roots of eig(MᵀM).
@@ -52,12 +47,7 @@ public enum Procrustes {
     /// constant `b` (all points equal) is aligned to the centroid, distance = mean radius of the reference.
     /// - Parameters: reference, b: n × c matrices with the same shape, n ≥ 2, finite, reference not constant.
     public static func align(_ b: Matrix, onto reference: Matrix) throws -> Alignment {
-        guard reference.rows == b.rows, reference.cols == b.cols else {
-            throw QualityError.invalidArgument("Procrustes needs two matrices of the same shape (\(reference.rows)×\(reference.cols) vs \(b.rows)×\(b.cols))")
-        }
-        guard b.rows >= 2 else { throw QualityError.tooFewPoints("Procrustes needs at least 2 points") }
-        if let bad = reference.firstNonFinite() { throw QualityError.nonFinite(matrix: "reference configuration", row: bad.row, col: bad.col) }
-        if let bad = b.firstNonFinite() { throw QualityError.nonFinite(matrix: "aligned configuration", row: bad.row, col: bad.col) }
+        try checkPair(reference, "reference configuration", b, "aligned configuration")
         let n = b.rows, c = b.cols
         // The reference centred and scaled to unit RMS radius (its Frobenius norm becomes √n).
         var a = try standardised(reference, "reference")
@@ -136,5 +126,16 @@ public enum Procrustes {
         guard norm > 0 else { throw QualityError.invalidArgument("the \(name) configuration has all points equal") }
         let s = norm.squareRoot()
         return out.map { $0 / s }
+    }
+
+    /// The checks both comparisons make: the same shape, at least 2 points, finite values
+    /// (errors name each matrix as `aName` / `bName`).
+    static func checkPair(_ a: Matrix, _ aName: String, _ b: Matrix, _ bName: String) throws {
+        guard a.rows == b.rows, a.cols == b.cols else {
+            throw QualityError.invalidArgument("Procrustes needs two matrices of the same shape (\(a.rows)×\(a.cols) vs \(b.rows)×\(b.cols))")
+        }
+        guard a.rows >= 2 else { throw QualityError.tooFewPoints("Procrustes needs at least 2 points") }
+        if let bad = a.firstNonFinite() { throw QualityError.nonFinite(matrix: aName, row: bad.row, col: bad.col) }
+        if let bad = b.firstNonFinite() { throw QualityError.nonFinite(matrix: bName, row: bad.row, col: bad.col) }
     }
 }
