@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
     ],
     targets: [
         // System-library shims (module maps only).
@@ -31,7 +32,9 @@ let package = Package(
         // Swift modules, in dependency order.
         // Deterministic SGEMM kernels (C, chosen by CPU for speed only; no FMA contraction).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
-        .target(name: "Linalg", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimised),
+        .target(name: "Linalg", dependencies: [
+            "CBLAS", "CKernels", .product(name: "Atomics", package: "swift-atomics"),
+        ], swiftSettings: optimised),
         .target(name: "Datasets", dependencies: [
             "Linalg", "CZlib",
             .product(name: "Crypto", package: "swift-crypto"),

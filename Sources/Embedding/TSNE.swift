@@ -100,7 +100,7 @@ public struct TSNE: EmbeddingAlgorithm {
     }
 
     /// The kNN graph: the given one (checked; `k` lowered to the neighbours it has), or exact
-    /// neighbours below 4 096 points and NN-descent above (`nn_method`).
+    /// neighbours below `TSNEParameters.exactNeighborsBelow` points and NN-descent above (`nn_method`).
     private func neighborGraph(_ data: Matrix, given neighbors: KNNGraph?, k: inout Int, seed: UInt64,
                                warnings: inout [String]) throws -> KNNGraph {
         let n = data.rows
@@ -159,6 +159,9 @@ public struct TSNE: EmbeddingAlgorithm {
         let lrEarly = parameters.learningRate ?? Double(n) / parameters.earlyExaggeration
         let lrMain = parameters.learningRate ?? Double(n) / parameters.exaggeration
         let params = parameters
+        var finalKL = Double.nan
+        // Hundreds of iterations of a few short passes each: one team of threads serves them all.
+        try Parallel.withWorkerTeam {
         try timer.measure("early_exaggeration") {
             try optimizer.run(y: &y, n: n, c: c, iterations: params.earlyExaggerationIter, learningRate: lrEarly,
                               momentum: 0.5, minGain: params.minGain, maxGradNorm: params.maxGradNorm,
@@ -168,7 +171,6 @@ public struct TSNE: EmbeddingAlgorithm {
                                 evaluateKL: evalKL, into: &g)
             }
         }
-        var finalKL = Double.nan
         try timer.measure("optimize") {
             try optimizer.run(y: &y, n: n, c: c, iterations: params.nIter, learningRate: lrMain,
                               momentum: 0.8, minGain: params.minGain, maxGradNorm: params.maxGradNorm,
@@ -179,6 +181,7 @@ public struct TSNE: EmbeddingAlgorithm {
             }
             var g = [Double](repeating: 0, count: n * c)
             finalKL = engine.gradient(p: p, pLogP: pLogP, y: y, c: c, exaggeration: 1, evaluateKL: true, into: &g)
+        }
         }
         guard finalKL.isFinite else {
             throw EmbeddingError.numerical("t-SNE produced a non-finite KL divergence (\(finalKL)); lower the learning rate or set max_grad_norm")

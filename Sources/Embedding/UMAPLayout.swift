@@ -157,6 +157,8 @@ struct UMAPLayout {
                                 negativePeriod: negativePeriod, nextSample: nextSample, nextNegative: nextNegative,
                                 head: h, copy: copy, sameSet: sameSet, tailCount: tailCount, dim: dim,
                                 pow: UMAPPowTable(exponent: b, base: powBuffer.baseAddress!))
+            // Thousands of short sub-steps: one team of threads serves them all.
+            Parallel.withWorkerTeam {
             for epoch in 0..<epochs {
                 let alpha = initialAlpha * (1 - Float(epoch) / Float(epochs))
                 let n = Float(epoch)
@@ -217,6 +219,7 @@ struct UMAPLayout {
                     }
                 }
                 progress?(Double(epoch + 1) / Double(epochs))
+            }
             }
         }
         }

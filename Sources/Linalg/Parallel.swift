@@ -50,6 +50,10 @@ public enum Parallel {
             for c in 0..<chunks { body(c, c * chunkSize ..< min(count, (c + 1) * chunkSize)) }
             return
         }
+        if let team = currentTeam, !team.running {
+            team.run(count: count, chunkSize: chunkSize, chunks: chunks, body)
+            return
+        }
         let next = ChunkCounter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
@@ -59,6 +63,34 @@ public enum Parallel {
             }
         }
     }
+
+    /// Runs `body` with a `WorkerTeam` of `threadCount` threads serving the parallel passes that
+    /// this thread starts inside it: for code that runs thousands of short passes in a row
+    /// (UMAP's SGD, t-SNE's iterations). Results are the same bits as without it. Inside an
+    /// open team (or with one thread) it just runs `body`.
+    public static func withWorkerTeam<T>(_ body: () throws -> T) rethrows -> T {
+        let threads = threadCount
+        if currentTeam != nil || threads <= 1 { return try body() }
+        let team = WorkerTeam(size: threads)
+        pthread_setspecific(teamKey, Unmanaged.passUnretained(team).toOpaque())
+        defer {
+            pthread_setspecific(teamKey, nil)
+            team.shutDown()
+        }
+        return try body()
+    }
+
+    /// The team opened by this thread (thread-specific: nil on every other thread).
+    static var currentTeam: WorkerTeam? {
+        guard let p = pthread_getspecific(teamKey) else { return nil }
+        return Unmanaged<WorkerTeam>.fromOpaque(p).takeUnretainedValue()
+    }
+
+    private static let teamKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 
     /// Computes one value per chunk in parallel and returns them in chunk order,
     /// ready for an order-fixed reduction.

@@ -73,6 +73,14 @@ int mb_fft_grid_columns(const mb_fft_plan *plan, float *re, float *im, long ld, 
 int mb_fft_grid_rows(const mb_fft_plan *plan, const float *src_re, const float *src_im, long ld, long r0, long lanes,
                      long valid, float *dst_re, float *dst_im, float *scratch, int inverse);
 
+/// A hint to the core that the caller is spinning on a shared value (x86 PAUSE); nothing elsewhere.
+/// Used by Linalg.WorkerTeam's waits.
+static inline void mb_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 /// The instruction set the kernels use: 0 baseline SSE2, 1 AVX2, 2 AVX-512F.
 int mb_kernel_isa(void);
 

@@ -91,12 +91,32 @@ public struct ImplementationFingerprints: Sendable {
         if task.dataset.table != nil || task.dataset.views != nil, algorithmOverrides[task.algorithm] == nil {
             algorithmText += "+blocks/\(UMAP.blocksImplementationVersion)"
         }
+        if task.algorithm == TSNE.name, algorithmOverrides[task.algorithm] == nil,
+           ImplementationFingerprints.mayMeetTSNEExactNeighborRule(task) {
+            algorithmText += "+neighbors/2"
+        }
         // A nested subsample and a random projection change the data the algorithm sees.
         var dataText = data(task.dataset.name)
         if task.dataset.fraction != nil { dataText += "+fraction/\(Preprocessing.nestedSubsampleImplementationVersion)" }
         if task.dataset.projection != nil { dataText += "+projection/\(RandomProjection.implementationVersion)" }
         return TaskFingerprint(algorithm: algorithmText, data: dataText, metrics: metrics,
                                clustering: spec.clustering.map { clustering($0) })
+    }
+
+    /// Whether t-SNE's automatic neighbour search may have changed for `task`. It used to switch
+    /// to NN-descent at 4 096 points and now does at `TSNEParameters.exactNeighborsBelow`, so
+    /// only tasks with n in between compute anything new; marking just those ("+neighbors/2")
+    /// keeps the many stored t-SNE results outside that range, whose bytes did not change.
+    /// When n is known only after loading (no `n` in the spec), the task is marked; a nested
+    /// subsample's size is taken with a 10 % margin (it is rounded class by class).
+    static func mayMeetTSNEExactNeighborRule(_ task: ExperimentTask) -> Bool {
+        if let method = task.parameters[TSNEParameters.Parameter.nnMethod.name], method != .text(NeighborSearch.auto.rawValue) {
+            return false
+        }
+        guard let requested = task.dataset.n else { return true }
+        let points = Double(requested) * (task.dataset.fraction ?? 1)
+        let margin = task.dataset.fraction == nil ? 1.0 : 1.1
+        return points >= 4_096 / margin && points < Double(TSNEParameters.exactNeighborsBelow) * margin
     }
 
     /// First 8 hex digits of the SHA-256 of the adapter script and the shared adapter module

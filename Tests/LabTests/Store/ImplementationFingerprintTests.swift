@@ -206,4 +206,53 @@ final class ImplementationFingerprintTests: XCTestCase {
         for result in results { withUnsafeBytes(of: result.value.bitPattern.littleEndian) { bytes += $0 } }
         check("metrics/\(versions.first!)", bytes)
     }
+
+    /// t-SNE's exact-neighbour rule (exact search up to 8 192 points, where NN-descent used to
+    /// start at 4 096) marks exactly the tasks it may change, so the others keep their results.
+    func testTSNEExactNeighborRuleMarksOnlyTheTasksItMayChange() throws {
+        let automatic = TSNEParameters()
+        XCTAssertFalse(automatic.usesNNDescent(n: 4_096))
+        XCTAssertFalse(automatic.usesNNDescent(n: TSNEParameters.exactNeighborsBelow - 1))
+        XCTAssertTrue(automatic.usesNNDescent(n: TSNEParameters.exactNeighborsBelow))
+        var forced = TSNEParameters()
+        forced.nnMethod = .nndescent
+        XCTAssertTrue(forced.usesNNDescent(n: 500))
+        forced.nnMethod = .exact
+        XCTAssertFalse(forced.usesNNDescent(n: 50_000))
+
+        func task(_ algorithm: String = "tsne", n: Int?, fraction: Double? = nil,
+                  parameters: [String: ParameterValue] = [:]) -> ExperimentTask {
+            var selection = DatasetSelection(name: "mnist", n: n, split: nil, subsample: "random", scaling: "none", path: nil,
+                                             labelsPath: nil, labelColumn: nil, options: [:], pca: nil)
+            selection.fraction = fraction
+            return ExperimentTask(datasetLabel: "x", dataset: selection, algorithm: algorithm, algorithmLabel: algorithm,
+                                  parameters: parameters, seed: 1)
+        }
+        let spec = try SpecParser.parse(yaml: """
+            name: rule
+            datasets:
+              - name: blobs
+                n: 100
+            algorithms:
+              - name: tsne
+            """, file: "rule.yaml")
+        func marked(_ t: ExperimentTask) -> Bool {
+            ImplementationFingerprints.current.of(t, spec: spec).algorithm.hasSuffix("+neighbors/2")
+        }
+        XCTAssertTrue(marked(task(n: 5_000)))
+        XCTAssertTrue(marked(task(n: 4_096)))
+        XCTAssertTrue(marked(task(n: 8_191)))
+        XCTAssertTrue(marked(task(n: nil)), "n known only once loaded")
+        XCTAssertTrue(marked(task(n: 5_000, fraction: 0.9)))
+        XCTAssertTrue(marked(task(n: 5_000, parameters: ["nn_method": .text("auto")])))
+        XCTAssertFalse(marked(task(n: 4_000)))
+        XCTAssertFalse(marked(task(n: 10_000)))
+        XCTAssertFalse(marked(task(n: 70_000, fraction: 0.5)))
+        XCTAssertFalse(marked(task(n: 5_000, fraction: 0.5)))
+        XCTAssertFalse(marked(task(n: 5_000, parameters: ["nn_method": .text("nndescent")])))
+        XCTAssertFalse(marked(task("umap", n: 5_000)))
+        XCTAssertEqual(ImplementationFingerprints.current.of(task(n: 10_000), spec: spec).algorithm,
+                       "tsne/\(TSNE.implementationVersion)")
+    }
+
 }
