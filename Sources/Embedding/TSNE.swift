@@ -27,7 +27,7 @@ public struct TSNE: EmbeddingAlgorithm {
         self.parameters = parameters
     }
 
-    /// Embeds `data` (n × d), finding the neighbours itself (`nn_method`: exact below 4 096 points, NN-descent above).
+    /// Embeds `data` (n × d), finding the neighbours itself (`nn_method`: exact below `TSNEParameters.exactNeighborsBelow` (8 192) points, NN-descent above).
     public func fit(_ data: Matrix, labels: [Int]?, seed: UInt64, progress: ProgressHandler?) throws -> EmbeddingResult {
         try fitModel(data, neighbors: nil, seed: seed, progress: progress).result
     }
