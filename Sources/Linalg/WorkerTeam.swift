@@ -22,6 +22,11 @@ import Glibc
 ///
 /// Passes started from inside a chunk body (nested parallelism), or from another thread,
 /// do not use the team: they take the `concurrentPerform` path as before.
+///
+/// Cost: while the block runs, idle helpers spin about `spinsBeforeYield` PAUSEs between
+/// passes before they yield and then sleep. With more threads than free cores (another busy
+/// process, or `MBENCH_THREADS` above the core count) that spinning takes CPU from the
+/// workers; it never changes a result.
 final class WorkerTeam: @unchecked Sendable {
     /// One pass: chunks of `chunkSize` over `0 ..< count`.
     private struct Pass {
