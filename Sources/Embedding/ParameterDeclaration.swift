@@ -143,13 +143,16 @@ extension ParameterReader {
 
 /// How an algorithm finds nearest neighbours.
 public enum NeighborSearch: String, Sendable, CaseIterable {
-    /// Exact below 4 096 points, NN-descent from 4 096 on.
+    /// Exact below 4 096 points (t-SNE: 8 192), NN-descent from there on.
     case auto
     /// Exact (BLAS-tiled) search.
     case exact
     /// Random-projection forest plus NN-descent.
     case nndescent
 
-    /// Whether `n` points are searched with NN-descent.
-    public func usesNNDescent(n: Int) -> Bool { self == .nndescent || (self == .auto && n >= 4_096) }
+    /// Whether `n` points are searched with NN-descent; `auto` switches at `exactBelow` points
+    /// (4 096, umap-learn's rule; t-SNE passes its own, `TSNEParameters.exactNeighborsBelow`).
+    public func usesNNDescent(n: Int, exactBelow: Int = 4_096) -> Bool {
+        self == .nndescent || (self == .auto && n >= exactBelow)
+    }
 }

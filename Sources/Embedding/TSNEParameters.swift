@@ -142,9 +142,7 @@ public struct TSNEParameters: Sendable, Equatable {
     }
 
     /// Whether the neighbours of `n` points come from NN-descent ("auto": from `exactNeighborsBelow`).
-    public func usesNNDescent(n: Int) -> Bool {
-        nnMethod == .nndescent || (nnMethod == .auto && n >= Self.exactNeighborsBelow)
-    }
+    public func usesNNDescent(n: Int) -> Bool { nnMethod.usesNNDescent(n: n, exactBelow: Self.exactNeighborsBelow) }
 
     /// Below this many points `auto` finds t-SNE's neighbours exactly (UMAP switches to NN-descent
     /// at 4 096). At t-SNE's k = 3·perplexity = 90 the exact search (tiled products) is faster than

@@ -27,18 +27,6 @@ final class SpecParserTests: XCTestCase {
         XCTAssertEqual(spec.sourceHash.count, 64)
     }
 
-    private func expectError(_ yaml: String, line: Int, column: Int, containing text: String,
-                             file: StaticString = #filePath, sourceLine: UInt = #line) {
-        XCTAssertThrowsError(try SpecParser.parse(yaml: yaml, file: "x.yaml"), file: file, line: sourceLine) { error in
-            guard let e = error as? SpecError else { return XCTFail("not a SpecError: \(error)", file: file, line: sourceLine) }
-            XCTAssertEqual(e.file, "x.yaml", file: file, line: sourceLine)
-            XCTAssertEqual(e.line, line, "\(e)", file: file, line: sourceLine)
-            XCTAssertEqual(e.column, column, "\(e)", file: file, line: sourceLine)
-            XCTAssertTrue(e.message.contains(text), "\(e)", file: file, line: sourceLine)
-            XCTAssertTrue(e.description.hasPrefix("x.yaml:\(line):\(column): "), file: file, line: sourceLine)
-        }
-    }
-
     func testMisspeltTopLevelKeyNamesFileLineColumn() {
         expectError(valid.replacingOccurrences(of: "seeds:", with: "sedes:"), line: 3, column: 1, containing: "unknown key 'sedes'")
     }

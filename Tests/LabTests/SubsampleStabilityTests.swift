@@ -31,17 +31,6 @@ final class SubsampleStabilityTests: XCTestCase {
       - {kind: stability, file: stability.png, overlay: 0.2}
     """
 
-    private func expectError(_ yaml: String, line: Int, column: Int, containing text: String,
-                             file: StaticString = #filePath, sourceLine: UInt = #line) {
-        XCTAssertThrowsError(try SpecParser.parse(yaml: yaml, file: "x.yaml"), file: file, line: sourceLine) { error in
-            guard let e = error as? SpecError else { return XCTFail("not a SpecError: \(error)", file: file, line: sourceLine) }
-            XCTAssertEqual(e.file, "x.yaml", file: file, line: sourceLine)
-            XCTAssertEqual(e.line, line, "\(e)", file: file, line: sourceLine)
-            XCTAssertEqual(e.column, column, "\(e)", file: file, line: sourceLine)
-            XCTAssertTrue(e.message.contains(text), "\(e)", file: file, line: sourceLine)
-        }
-    }
-
     func testFractionAndProjectionParseAndBadValuesNameTheirPlace() throws {
         let spec = try SpecParser.parse(yaml: yaml, file: "x.yaml")
         XCTAssertEqual(spec.datasets[0].fractions, [0.2, 0.5, nil])

@@ -20,15 +20,6 @@ final class TableSpecTests: XCTestCase {
         """
     }
 
-    private func expectError(_ yaml: String, line: Int, containing text: String, file: StaticString = #filePath,
-                             sourceLine: UInt = #line) {
-        XCTAssertThrowsError(try SpecParser.parse(yaml: yaml, file: "x.yaml"), file: file, line: sourceLine) { error in
-            guard let e = error as? SpecError else { return XCTFail("not a SpecError: \(error)", file: file, line: sourceLine) }
-            XCTAssertEqual(e.line, line, "\(e)", file: file, line: sourceLine)
-            XCTAssertTrue(e.message.contains(text), "\(e)", file: file, line: sourceLine)
-        }
-    }
-
     func testParsesBlocksColumnsAndCombine() throws {
         let parsed = try SpecParser.parse(yaml: spec("""
                 columns: {island: categorical, year: drop, size: [small, large]}
